@@ -1,0 +1,126 @@
+import { AvalaError, isObject } from './errors.ts';
+import type { HttpClient, Recovery } from './http.ts';
+import { type CloneRequest, type Page, type Project, TRANSITIONS, type Transition } from './types.ts';
+
+/** The page size the API uses by default and the list asks for. */
+const PAGE_SIZE = 100;
+
+export interface ListQuery {
+  name?: string;
+  ordering?: string;
+  limit: number;
+}
+
+/** The Avala projects API: knows paths, bodies and shapes, nothing of GitHub. */
+export class AvalaClient {
+  readonly #http: HttpClient;
+
+  constructor(http: HttpClient) {
+    this.#http = http;
+  }
+
+  /** Every page of an owner's projects, following `next` exactly as the API gives it. */
+  async *pages(owner: string, query: Omit<ListQuery, 'limit'> & { pageSize?: number } = {}): AsyncGenerator<Project[]> {
+    const url = this.#url(`projects/${encodeURIComponent(owner)}/`);
+    if (query.name) url.searchParams.set('name', query.name);
+    if (query.ordering) url.searchParams.set('ordering', query.ordering);
+    url.searchParams.set('limit', String(query.pageSize ?? PAGE_SIZE));
+    let next: URL | undefined = url;
+    while (next) {
+      const page: Page = await this.#http.send({ method: 'GET', url: next, parse: parsePage });
+      yield page.results;
+      next = page.next ? new URL(page.next, next) : undefined;
+    }
+  }
+
+  async listProjects(owner: string, query: ListQuery): Promise<Project[]> {
+    const projects: Project[] = [];
+    const pageSize = Math.min(PAGE_SIZE, query.limit);
+    for await (const page of this.pages(owner, { ...query, pageSize })) {
+      projects.push(...page.slice(0, query.limit - projects.length));
+      if (projects.length >= query.limit) break;
+    }
+    return projects;
+  }
+
+  /**
+   * The owner's project named exactly `name`. The API's filter may match more
+   * loosely, so the comparison is ours. An owner without any visible project is
+   * answered 404 by the API: that is "not found" here too.
+   */
+  async findByName(owner: string, name: string): Promise<Project | undefined> {
+    return this.#find(owner, { name }, (p) => p.name === name);
+  }
+
+  /** Looks a project up by uid among the owner's; the API has no call to read one project. */
+  async findByUid(owner: string, uid: string): Promise<Project | undefined> {
+    return this.#find(owner, {}, (p) => p.uid === uid);
+  }
+
+  async #find(owner: string, query: { name?: string }, match: (p: Project) => boolean): Promise<Project | undefined> {
+    try {
+      for await (const page of this.pages(owner, query)) {
+        const found = page.find(match);
+        if (found) return found;
+      }
+    } catch (error) {
+      if (error instanceof AvalaError && error.status === 404) return undefined;
+      throw error;
+    }
+    return undefined;
+  }
+
+  clone(body: CloneRequest, recover?: () => Promise<Recovery<Project>>): Promise<Project> {
+    return this.#http.send({
+      method: 'POST',
+      url: this.cloneUrl(),
+      body,
+      parse: parseProject,
+      ...(recover ? { recover } : {}),
+    });
+  }
+
+  cloneUrl(): URL {
+    return this.#url('projects/create-from-existing/');
+  }
+
+  transition(uid: string, action: Transition, recover?: () => Promise<Recovery<Project>>): Promise<Project> {
+    return this.#http.send({
+      method: 'POST',
+      url: this.transitionUrl(uid, action),
+      parse: parseProject,
+      ...(recover ? { recover } : {}),
+    });
+  }
+
+  transitionUrl(uid: string, action: Transition): URL {
+    if (!(action in TRANSITIONS)) throw new Error(`Unknown transition ${action}`);
+    return this.#url(`projects/${encodeURIComponent(uid)}/${action}/`);
+  }
+
+  #url(path: string): URL {
+    const base = this.#http.baseUrl;
+    return new URL(`${base.pathname.replace(/\/$/, '')}/${path}`, base.origin);
+  }
+}
+
+/** Checks an answer is a project; throws a description of what is wrong. */
+export function parseProject(json: unknown): Project {
+  if (!isObject(json)) throw new TypeError('the answer is not a project object');
+  if (typeof json.uid !== 'string' || json.uid === '') throw new TypeError('the answer is a project without a uid');
+  if (typeof json.name !== 'string') throw new TypeError(`project ${json.uid} has no name`);
+  if (typeof json.status !== 'string') throw new TypeError(`project ${json.uid} has no status`);
+  return json as Project;
+}
+
+export function parsePage(json: unknown): Page {
+  if (!isObject(json) || !Array.isArray(json.results))
+    throw new TypeError('the answer is not a page of projects (no results array)');
+  if (json.next !== null && json.next !== undefined && typeof json.next !== 'string')
+    throw new TypeError('the page has an invalid next link');
+  return {
+    next: typeof json.next === 'string' ? json.next : null,
+    previous: typeof json.previous === 'string' ? json.previous : null,
+    results: json.results.map(parseProject),
+  };
+}

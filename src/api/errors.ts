@@ -1,0 +1,113 @@
+/** What went wrong, in the terms the action reports as `error-code`. */
+export type FailureKind = 'http' | 'timeout' | 'network';
+
+export interface AvalaErrorOptions {
+  kind: FailureKind;
+  method: string;
+  /** Path and query of the request, never the full URL: the origin is the configured base-url. */
+  path: string;
+  status?: number;
+  /** The API's machine-readable `code`, e.g. `plan_insufficient`. */
+  code?: string;
+  /** People-readable text: the API's `detail`, flattened, or what we could tell of the answer. */
+  detail: string;
+  docUrl?: string;
+  /** True when a state-changing request may have been acted on although no answer arrived. */
+  outcomeUnknown?: boolean;
+  attempts?: number;
+  cause?: unknown;
+}
+
+/** A failed call to the Avala API. Carries no request headers, so no credentials. */
+export class AvalaError extends Error {
+  override readonly name = 'AvalaError';
+  readonly kind: FailureKind;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number | undefined;
+  readonly code: string | undefined;
+  readonly detail: string;
+  readonly docUrl: string | undefined;
+  readonly outcomeUnknown: boolean;
+  readonly attempts: number;
+  /** What the error was made of, to make a variant of it. */
+  readonly options: AvalaErrorOptions;
+
+  constructor(options: AvalaErrorOptions) {
+    super(formatMessage(options), { cause: options.cause });
+    this.options = options;
+    this.kind = options.kind;
+    this.method = options.method;
+    this.path = options.path;
+    this.status = options.status;
+    this.code = options.code;
+    this.detail = options.detail;
+    this.docUrl = options.docUrl;
+    this.outcomeUnknown = options.outcomeUnknown ?? false;
+    this.attempts = options.attempts ?? 1;
+  }
+
+  /** The same error, with advice for the reader added to its detail. */
+  withAdvice(advice: string): AvalaError {
+    return new AvalaError({ ...this.options, detail: `${this.detail.replace(/\.$/, '')}. ${advice}` });
+  }
+
+  /** The value of the action's `error-code` output. */
+  get errorCode(): string {
+    if (this.code) return this.code;
+    if (this.kind === 'http' && this.status !== undefined) return `http-${this.status}`;
+    return this.kind;
+  }
+}
+
+function formatMessage(o: AvalaErrorOptions): string {
+  const where = `${o.method} ${o.path}`;
+  const tries = (o.attempts ?? 1) > 1 ? ` after ${o.attempts} attempts` : '';
+  let head: string;
+  if (o.kind === 'http') {
+    head = `Avala API answered ${o.status}${o.code ? ` ${o.code}` : ''}: ${o.detail} (${where}${tries})`;
+  } else {
+    head = `${where} failed${tries}: ${o.detail}`;
+  }
+  return oneLine(o.docUrl ? `${head}. See ${o.docUrl}` : head);
+}
+
+/** Collapses white space so that an error is one log line and one annotation. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Turns an error body into one readable string. Handles `{"detail": "..."}`,
+ * `{"detail": {"field": ["..."]}}` and Django-style `{"field": ["..."]}`.
+ */
+export function describeErrorBody(body: unknown): { detail: string; code?: string; docUrl?: string } {
+  if (!isObject(body)) return { detail: typeof body === 'string' ? body : 'no details given' };
+  const code = typeof body.code === 'string' ? body.code : undefined;
+  const docUrl = typeof body.doc_url === 'string' ? body.doc_url : undefined;
+  const source = 'detail' in body ? body.detail : withoutKeys(body, ['code', 'doc_url']);
+  const detail = flatten(source).join('; ') || 'no details given';
+  return { detail, ...(code ? { code } : {}), ...(docUrl ? { docUrl } : {}) };
+}
+
+/** `{"name": ["Too long."], "non_field_errors": ["Bad."]}` → `["name: Too long.", "Bad."]`. */
+function flatten(value: unknown, field = ''): string[] {
+  if (value === null || value === undefined) return [];
+  if (Array.isArray(value)) return value.flatMap((v) => flatten(v, field));
+  if (isObject(value)) {
+    return Object.entries(value).flatMap(([key, v]) => {
+      const sub = key === 'non_field_errors' || key === 'detail' ? field : field ? `${field}.${key}` : key;
+      return flatten(v, sub);
+    });
+  }
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return [field ? `${field}: ${text}` : text];
+}
+
+function withoutKeys(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

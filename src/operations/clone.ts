@@ -1,0 +1,109 @@
+import * as core from '@actions/core';
+import type { AvalaClient } from '../api/client.ts';
+import { AvalaError } from '../api/errors.ts';
+import type { CloneRequest, Project } from '../api/types.ts';
+import type { CloneSettings } from '../settings.ts';
+import type { OperationResult } from './result.ts';
+import { approveOnce, describe } from './transition.ts';
+
+export class AlreadyExistsError extends Error {
+  override readonly name = 'AlreadyExistsError';
+}
+
+/** The clone body exactly as the API expects it: the dataset fields only when given. */
+export function cloneBody(s: CloneSettings): CloneRequest {
+  return {
+    source_project_uid: s.template,
+    name: s.name,
+    copy_collaborators: s.copyCollaborators,
+    ...(s.dataset ? { image_dataset_uid: s.dataset } : {}),
+    ...(s.lidarDataset ? { lidar_dataset_uid: s.lidarDataset } : {}),
+    ...(s.slice ? { slice_uid: s.slice } : {}),
+  };
+}
+
+export async function clone(s: CloneSettings, api: AvalaClient): Promise<OperationResult> {
+  const existing = s.owner ? await api.findByName(s.owner, s.name) : undefined;
+  let project: Project;
+  let created = false;
+
+  if (existing) {
+    if (s.ifExists === 'fail') {
+      throw new AlreadyExistsError(
+        `Project "${s.name}" already exists for owner ${s.owner} (uid ${existing.uid}, ${existing.status}), and if-exists is fail.`,
+      );
+    }
+    core.notice(`Reusing project ${describe(existing)} of owner ${s.owner}: a project of that name exists already.`, {
+      title: 'Avala project reused',
+    });
+    project = existing;
+  } else if (s.dryRun) {
+    core.info(`Dry run: would send POST ${pathOf(api.cloneUrl())} ${JSON.stringify(cloneBody(s))}`);
+    return {
+      summary: `Dry run: would clone template ${s.template} as "${s.name}"${s.approve ? ' and approve it' : ''}.`,
+      created: false,
+      changed: false,
+    };
+  } else {
+    project = await createOnce(s, api);
+    created = true;
+  }
+
+  let approved = false;
+  if (s.approve) {
+    if (project.status !== 'pending-approval') {
+      core.notice(`Project ${describe(project)} is ${project.status}, not pending-approval: not approving it.`, {
+        title: 'Avala project already approved',
+      });
+    } else if (s.dryRun) {
+      core.info(`Dry run: would send POST ${pathOf(api.transitionUrl(project.uid, 'approve'))}`);
+    } else {
+      project = await approveOnce(api, project.uid, s.owner);
+      approved = true;
+    }
+  }
+
+  const what = created ? 'Created' : 'Reused';
+  return {
+    summary: `${what} project ${describe(project)} from template ${s.template}${approved ? ' and approved it' : ''}.`,
+    project,
+    created,
+    changed: created || approved,
+  };
+}
+
+/**
+ * Sends the clone. When an attempt's outcome is unknown, a clone with `owner`
+ * looks the name up before trying again; one without is never sent twice.
+ */
+async function createOnce(s: CloneSettings, api: AvalaClient): Promise<Project> {
+  const { owner } = s;
+  const recover = owner
+    ? async () => {
+        const found = await api.findByName(owner, s.name);
+        return found ? { done: found } : ('retry' as const);
+      }
+    : undefined;
+  try {
+    const project = await api.clone(cloneBody(s), recover);
+    if (owner && project.owner_name && project.owner_name !== owner) {
+      core.warning(
+        `Project ${project.uid} belongs to ${project.owner_name}, not to owner ${owner}: a re-run will not find it. Set owner to ${project.owner_name}.`,
+      );
+    }
+    return project;
+  } catch (error) {
+    if (error instanceof AvalaError && error.outcomeUnknown) {
+      throw error.withAdvice(
+        owner
+          ? `The project may have been created: look for "${s.name}" among ${owner}'s projects before running again`
+          : `The project may have been created: look for "${s.name}" in Avala before running again, or set owner so that a re-run finds it instead of cloning again`,
+      );
+    }
+    throw error;
+  }
+}
+
+function pathOf(url: URL): string {
+  return url.pathname + url.search;
+}

@@ -1,0 +1,11 @@
+import type { Project } from '../api/types.ts';
+
+/** What an operation did, for the outputs and the job summary. */
+export interface OperationResult {
+  /** One sentence for the log and the summary: what was done. */
+  summary: string;
+  project?: Project;
+  projects?: Project[];
+  created?: boolean;
+  changed?: boolean;
+}

@@ -1,0 +1,93 @@
+import * as core from '@actions/core';
+import type { AvalaClient } from '../api/client.ts';
+import { AvalaError } from '../api/errors.ts';
+import type { Recovery } from '../api/http.ts';
+import { type Project, TRANSITIONS, type Transition, transitionsFrom } from '../api/types.ts';
+import type { TransitionSettings } from '../settings.ts';
+import type { OperationResult } from './result.ts';
+
+const PAST: Record<Transition, string> = {
+  approve: 'Approved',
+  pause: 'Paused',
+  resume: 'Resumed',
+  cancel: 'Canceled',
+  archive: 'Archived',
+};
+
+export function describe(p: Project): string {
+  return `"${p.name}" (${p.uid}, ${p.status})`;
+}
+
+export async function changeStatus(s: TransitionSettings, api: AvalaClient): Promise<OperationResult> {
+  const { action, project: uid, owner } = s;
+  const { to } = TRANSITIONS[action];
+
+  if (s.dryRun) {
+    const current = owner ? await api.findByUid(owner, uid) : undefined;
+    const url = api.transitionUrl(uid, action);
+    core.info(`Dry run: would send POST ${url.pathname}`);
+    const now = current ? ` (now ${current.status})` : '';
+    return {
+      summary: `Dry run: would ${action} project ${uid}${now}.`,
+      ...(current ? { project: current } : {}),
+      changed: false,
+    };
+  }
+
+  try {
+    const project = await send(api, uid, action, owner);
+    return { summary: `${PAST[action]} project ${describe(project)}.`, project, changed: true };
+  } catch (error) {
+    if (!(error instanceof AvalaError) || error.status !== 400) throw error;
+    // The API refuses a transition from the wrong status with a 400: find out which status it is.
+    const current = owner ? await api.findByUid(owner, uid) : undefined;
+    if (current?.status === to) {
+      core.notice(`Project ${describe(current)} is already ${to}: nothing to do.`, {
+        title: `Avala project already ${to}`,
+      });
+      return {
+        summary: `Project ${describe(current)} was already ${to}; nothing was changed.`,
+        project: current,
+        changed: false,
+      };
+    }
+    throw error.withAdvice(refusalAdvice(action, current, owner));
+  }
+}
+
+function refusalAdvice(action: Transition, current: Project | undefined, owner: string | undefined): string {
+  const from = `${action} needs a project that is ${TRANSITIONS[action].from.join(' or ')}`;
+  if (!current) {
+    return owner
+      ? `${from}; project not found among ${owner}'s projects to check its status`
+      : `${from}; set owner to let the action check the project's status`;
+  }
+  const allowed = transitionsFrom(current.status);
+  return `${from}, and it is ${current.status}; from ${current.status} the allowed actions are: ${allowed.join(', ') || 'none'}`;
+}
+
+/** Approves at most once: an approve of unknown outcome is checked before it is sent again, or not sent again. */
+export async function approveOnce(api: AvalaClient, uid: string, owner: string | undefined): Promise<Project> {
+  return send(api, uid, 'approve', owner);
+}
+
+async function send(api: AvalaClient, uid: string, action: Transition, owner: string | undefined): Promise<Project> {
+  const { from, to } = TRANSITIONS[action];
+  const recover = owner
+    ? async (): Promise<Recovery<Project>> => {
+        const current = await api.findByUid(owner, uid);
+        if (current?.status === to) return { done: current };
+        return current && (from as readonly string[]).includes(current.status) ? 'retry' : 'unknown';
+      }
+    : undefined;
+  try {
+    return await api.transition(uid, action, recover);
+  } catch (error) {
+    if (error instanceof AvalaError && error.outcomeUnknown) {
+      throw error.withAdvice(
+        `The project may have been ${PAST[action].toLowerCase()}: check its status before running again${owner ? '' : ', or set owner so that the action can check it'}`,
+      );
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,66 @@
+/** The emulator's accounts, keys and seeded projects: fixed, so that tests, the demo and people can name them. */
+
+export type Plan = 'BASIC' | 'PRO' | 'ENTERPRISE';
+export type Role = 'customer' | 'coworker' | 'staff';
+
+export interface Account {
+  username: string;
+  key: string;
+  plan: Plan;
+  scopes: readonly string[];
+  role: Role;
+  /** Digit that makes this owner's seeded UIDs unique. */
+  seed: number;
+}
+
+const READ_WRITE = ['projects.read', 'projects.write'] as const;
+
+export const KEYS = {
+  /** acme: PRO plan, projects.write scope. */
+  pro: 'avk_emu_pro_acme_0123456789abcdef',
+  /** dev@acme.com: ENTERPRISE plan; an owner whose name is an e-mail address. */
+  email: 'avk_emu_ent_dev_0123456789abcdef',
+  /** nowrite: PRO plan, key without the projects.write scope. */
+  noScope: 'avk_emu_pro_noscope_0123456789ab',
+  /** basicco: BASIC plan, which may not approve. */
+  basic: 'avk_emu_basic_0123456789abcdef01',
+  /** helper: a coworker account, which may not clone. */
+  coworker: 'avk_emu_coworker_0123456789abcde',
+} as const;
+
+export const ACCOUNTS: readonly Account[] = [
+  { username: 'acme', key: KEYS.pro, plan: 'PRO', scopes: READ_WRITE, role: 'customer', seed: 6 },
+  { username: 'dev@acme.com', key: KEYS.email, plan: 'ENTERPRISE', scopes: READ_WRITE, role: 'customer', seed: 7 },
+  { username: 'nowrite', key: KEYS.noScope, plan: 'PRO', scopes: ['projects.read'], role: 'customer', seed: 1 },
+  { username: 'basicco', key: KEYS.basic, plan: 'BASIC', scopes: READ_WRITE, role: 'customer', seed: 2 },
+  { username: 'helper', key: KEYS.coworker, plan: 'PRO', scopes: READ_WRITE, role: 'coworker', seed: 3 },
+];
+
+export const TASK_TYPES = [
+  'image-annotation',
+  'video-annotation',
+  'point-cloud-annotation',
+  'point-cloud-objects',
+] as const;
+
+/**
+ * Seeded UIDs follow the documentation's own examples, which are not
+ * hexadecimal: acme's image template is the seed file's 770a9600-…-668877660000.
+ */
+export function seededUid(account: Account, n: number): string {
+  return `770a9600-a40d-63f6-c938-6688776${account.seed}${String(n).padStart(4, '0')}`;
+}
+
+/** acme's templates, one per task type, in TASK_TYPES order. */
+export const TEMPLATES = {
+  image: '770a9600-a40d-63f6-c938-668877660000',
+  video: '770a9600-a40d-63f6-c938-668877660001',
+  pointCloud: '770a9600-a40d-63f6-c938-668877660002',
+  pointCloudObjects: '770a9600-a40d-63f6-c938-668877660003',
+} as const;
+
+/** acme's project that the platform has completed: the one that can be archived from the start. */
+export const COMPLETED_PROJECT = '770a9600-a40d-63f6-c938-668877660004';
+
+/** The dataset UID from the seed file's clone example (not hexadecimal either). */
+export const DATASET = '880b0700-b51e-74g7-d049-779988770000';
