@@ -205,6 +205,9 @@ export class HttpClient {
       });
       // Reading the whole body, even of an error, frees the connection for the next request.
       const text = await response.text();
+      // undici hands the socket back to its pool a tick after the body ends; without this
+      // yield the next request of a loop finds it busy and opens a second connection.
+      await new Promise(setImmediate);
       return { answer: { status: response.status, headers: response.headers, text } };
     } catch (error) {
       return { failure: describeFailure(error) };

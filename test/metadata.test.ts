@@ -1,0 +1,99 @@
+/** action.yml, the workflows and the README agree with the code and with GitHub's own parser. */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseWorkflow } from '@actions/workflow-parser';
+import { parseAction } from '@actions/workflow-parser/actions/action-parser';
+import { NoOperationTraceWriter } from '@actions/workflow-parser/templates/trace-writer';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { renderReadme } from '../scripts/docs.ts';
+import { Inputs, Outputs } from '../src/constants.ts';
+import { VERSION } from '../src/version.ts';
+import { ROOT } from './support/run-action.ts';
+
+const read = (path: string) => readFile(join(ROOT, path), 'utf8');
+
+interface ActionYaml {
+  inputs: Record<string, { description: string; default?: string }>;
+  outputs: Record<string, { description: string }>;
+  runs: { using: string; main: string };
+}
+
+function errorsOf(result: { context: { errors: { getErrors(): Array<{ message: string }> } } }): string[] {
+  return result.context.errors.getErrors().map((e) => e.message);
+}
+
+describe('action.yml', () => {
+  it("passes GitHub's action parser", async () => {
+    const result = parseAction({ name: 'action.yml', content: await read('action.yml') }, new NoOperationTraceWriter());
+    expect(errorsOf(result)).toEqual([]);
+    expect(result.value).toBeDefined();
+  });
+
+  it('the parser catches a broken action.yml, so the check above can fail', () => {
+    const broken = 'name: x\ndescription: y\nruns:\n  using: node12\n  mian: dist/index.js\n';
+    const result = parseAction({ name: 'action.yml', content: broken }, new NoOperationTraceWriter());
+    expect(errorsOf(result).length).toBeGreaterThan(0);
+  });
+
+  it('declares every input and output the code uses, and no other, on node24', async () => {
+    const action = parse(await read('action.yml')) as ActionYaml;
+    expect(Object.keys(action.inputs).sort()).toEqual(Object.values(Inputs).sort());
+    expect(Object.keys(action.outputs).sort()).toEqual(Object.values(Outputs).sort());
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
+    for (const [name, spec] of Object.entries({ ...action.inputs, ...action.outputs })) {
+      expect(spec.description, name).toMatch(/\S/);
+    }
+  });
+
+  it('declares every input of the contract', async () => {
+    const contract = await readFile(join(ROOT, '../shared/spec/action-contract.md'), 'utf8').catch(() => '');
+    const section = contract.split('## Inputs')[1]?.split('## Outputs')[0] ?? '';
+    const names = [...section.matchAll(/^\| `([a-z-]+)`/gm)].map((m) => m[1]);
+    if (names.length === 0) return; // the contract lives beside the repository, not in it
+    const action = parse(await read('action.yml')) as ActionYaml;
+    expect(Object.keys(action.inputs).sort()).toEqual(names.sort());
+  });
+});
+
+describe('workflows', () => {
+  it("pass GitHub's workflow parser", async () => {
+    const dir = join(ROOT, '.github/workflows');
+    const files = (await readdir(dir).catch(() => [])).filter((f) => /\.ya?ml$/.test(f));
+    for (const file of files) {
+      const result = parseWorkflow(
+        { name: file, content: await read(`.github/workflows/${file}`) },
+        new NoOperationTraceWriter(),
+      );
+      expect(errorsOf(result), file).toEqual([]);
+    }
+  });
+
+  it('the parser catches a broken workflow, so the check above can fail', () => {
+    const broken = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz: []\n';
+    const result = parseWorkflow({ name: 'broken.yml', content: broken }, new NoOperationTraceWriter());
+    expect(errorsOf(result).length).toBeGreaterThan(0);
+  });
+});
+
+describe('docs and versions', () => {
+  it("README's inputs and outputs tables match action.yml (npm run docs regenerates them)", async () => {
+    const { current, expected } = await renderReadme();
+    expect(current).toBe(expected);
+  });
+
+  it('README starts with the two commands for a fresh machine, and .ci/run runs the same test command', async () => {
+    const readme = await read('README.md');
+    const firstBlock = readme.split('```sh')[1]?.split('```')[0] ?? '';
+    expect(firstBlock).toContain('npm ci && npm run demo');
+    expect(firstBlock).toContain('npm ci && npm test');
+    const ci = await read('.ci/run');
+    expect(ci).toMatch(/^npm ci$/m);
+    expect(ci).toMatch(/^npm test$/m);
+  });
+
+  it('the User-Agent version is package.json version', async () => {
+    const pkg = JSON.parse(await read('package.json')) as { version: string };
+    expect(VERSION).toBe(pkg.version);
+  });
+});

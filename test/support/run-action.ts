@@ -1,0 +1,156 @@
+/**
+ * Runs dist/index.js the way the runner does: a child process, every input as
+ * an INPUT_* variable (action.yml's defaults first), and GITHUB_OUTPUT and
+ * GITHUB_STEP_SUMMARY files to read back.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const DIST = join(ROOT, 'dist/index.js');
+
+export interface ActionRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+  /** Milliseconds from spawn to exit. */
+  ms: number;
+  /** Every byte the process wrote or left behind: stdout, stderr, outputs, summary and files it wrote. */
+  everything: string;
+  /** Lines of the log: stdout without workflow commands but annotations. */
+  annotations: Array<{ level: string; title?: string; message: string }>;
+}
+
+export interface RunOptions {
+  /** Environment variables beside the inputs (proxies, RUNNER_DEBUG). */
+  env?: Record<string, string>;
+  /** Kills the process after this many ms. */
+  killAfterMs?: number;
+}
+
+interface ActionYaml {
+  inputs: Record<string, { default?: string }>;
+}
+
+let defaults: Record<string, string> | undefined;
+
+export async function actionDefaults(): Promise<Record<string, string>> {
+  if (!defaults) {
+    const action = parse(await readFile(join(ROOT, 'action.yml'), 'utf8')) as ActionYaml;
+    defaults = Object.fromEntries(
+      Object.entries(action.inputs).flatMap(([name, spec]) =>
+        spec.default === undefined ? [] : [[name, String(spec.default)]],
+      ),
+    );
+  }
+  return defaults;
+}
+
+/** The environment the runner gives an action step, with the inputs as INPUT_* variables. */
+export async function runnerEnv(dir: string, inputs: Record<string, string>): Promise<Record<string, string>> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: dir,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_REPOSITORY: 'acme/datasets',
+    GITHUB_SHA: '4f2c9a1b7d3e8f6a5b4c3d2e1f0a9b8c7d6e5f4a',
+    GITHUB_EVENT_NAME: 'push',
+    RUNNER_TEMP: dir,
+    GITHUB_OUTPUT: join(dir, 'output'),
+    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+  };
+  for (const [name, value] of Object.entries({ ...(await actionDefaults()), ...inputs })) {
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  }
+  return env;
+}
+
+export async function runAction(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
+  const dir = await mkdtemp(join(tmpdir(), 'avala-action-'));
+  try {
+    const env = { ...(await runnerEnv(dir, inputs)), ...options.env };
+    await writeFile(env.GITHUB_OUTPUT as string, '');
+    await writeFile(env.GITHUB_STEP_SUMMARY as string, '');
+    const started = performance.now();
+    const { exitCode, stdout, stderr } = await new Promise<{ exitCode: number; stdout: string; stderr: string }>(
+      (resolve) => {
+        const child = execFile(
+          process.execPath,
+          [DIST],
+          {
+            env,
+            encoding: 'utf8',
+            maxBuffer: 256 * 1024 * 1024,
+            ...(options.killAfterMs ? { timeout: options.killAfterMs } : {}),
+          },
+          (error, stdout, stderr) => {
+            const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+            resolve({ exitCode: child.exitCode ?? code, stdout, stderr });
+          },
+        );
+      },
+    );
+    const ms = performance.now() - started;
+    const outputText = await readFile(env.GITHUB_OUTPUT as string, 'utf8');
+    const summary = await readFile(env.GITHUB_STEP_SUMMARY as string, 'utf8');
+    const outputs = parseOutputs(outputText);
+    const files = outputs['projects-file'] ? await readFile(outputs['projects-file'], 'utf8').catch(() => '') : '';
+    return {
+      exitCode,
+      stdout,
+      stderr,
+      outputs,
+      summary,
+      ms,
+      everything: [stdout, stderr, outputText, summary, files].join('\n'),
+      annotations: parseAnnotations(stdout),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Reads a GITHUB_OUTPUT file: `name<<DELIMITER`, the value, `DELIMITER`. */
+export function parseOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const match = (lines[i] as string).match(/^([^<=]+)<<(.+)$/);
+    if (!match) continue;
+    const [, name, delimiter] = match as [string, string, string];
+    const value: string[] = [];
+    for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i] as string);
+    outputs[name] = value.join('\n');
+  }
+  return outputs;
+}
+
+function parseAnnotations(stdout: string): ActionRun['annotations'] {
+  return stdout.split('\n').flatMap((line) => {
+    const match = line.match(/^::(error|warning|notice)(?: ([^:]*))?::(.*)$/);
+    if (!match) return [];
+    const [, level, props, message] = match as [string, string, string | undefined, string];
+    const title = props?.match(/title=([^,]*)/)?.[1];
+    return [{ level, message: decode(message), ...(title ? { title: decode(title) } : {}) }];
+  });
+}
+
+function decode(text: string): string {
+  return text
+    .replace(/%0D/g, '\r')
+    .replace(/%0A/g, '\n')
+    .replace(/%3A/g, ':')
+    .replace(/%2C/g, ',')
+    .replace(/%25/g, '%');
+}
+
+/** The log as a person reads it on the run page: workflow commands left out, annotations kept. */
+export function logLines(run: ActionRun): string[] {
+  return run.stdout.split('\n').filter((line) => line !== '' && !/^::(add-mask|debug|group|endgroup)/.test(line));
+}
