@@ -143,7 +143,7 @@ export class HttpClient {
 
       const { answer } = result;
       this.#o.log.info(`${method} ${path} → ${answer.status} in ${ms} ms${retryNote}`);
-      this.#o.log.debug(`${method} ${path} answer: ${answer.text.slice(0, 4000)}`);
+      this.#o.log.debug(`${method} ${path} answer: ${this.#redact(answer.text.slice(0, 4000))}`);
       this.#o.onRequest?.({ method, path, status: answer.status, ms, attempt });
       this.#noteRateLimit(answer.headers);
 
@@ -238,8 +238,14 @@ export class HttpClient {
       });
     }
     const json = parseJson(answer);
-    if (!json.ok) return new AvalaError({ ...common, detail: json.problem });
-    return new AvalaError({ ...common, ...describeErrorBody(json.value) });
+    if (!json.ok) return new AvalaError({ ...common, detail: this.#redact(json.problem) });
+    const described = describeErrorBody(json.value);
+    return new AvalaError({ ...common, ...described, detail: this.#redact(described.detail) });
+  }
+
+  /** An answer that echoes the key must not carry it into a log line or an error message. */
+  #redact(text: string): string {
+    return text.split(this.#o.apiKey).join('***');
   }
 
   #noteRateLimit(headers: { get(name: string): string | null }): void {
