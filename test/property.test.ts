@@ -1,0 +1,120 @@
+/**
+ * Arbitrary strings in every UID, owner and name input: the action either sends
+ * requests whose paths stay under /api/v1/projects/, or fails with
+ * invalid-input before sending anything. It never crashes.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AvalaClient } from '../src/api/client.ts';
+import { HttpClient } from '../src/api/http.ts';
+import { InputError, parseSettings, type Settings } from '../src/settings.ts';
+import { KEYS, TEMPLATES } from './emulator/accounts.ts';
+import { type Emulator, startEmulator } from './emulator/emulator.ts';
+import { runAction } from './support/run-action.ts';
+
+let emu: Emulator;
+beforeAll(async () => {
+  emu = await startEmulator({ rateLimit: false });
+});
+afterAll(() => emu.close());
+beforeEach(() => emu.reset());
+
+/** Strings that look like what breaks paths, mixed with anything at all. */
+const nasty = fc.oneof(
+  // Valid values too, so that a good share of cases get past validation and send requests.
+  fc.constantFrom(TEMPLATES.image, TEMPLATES.video, 'acme', 'dev@acme.com', 'Batch 1', 'proj-uuid-001'),
+  fc.constantFrom(TEMPLATES.image, 'acme'),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.constantFrom('..', '../x', 'a/b', '%2f', 'a%2Fb', '?x=1', '#frag', 'a b', '.', 'x\r\ny', '\u202e', 'ünï'),
+  fc
+    .array(fc.constantFrom('a', 'Z', '9', '-', '_', '.', '/', '%', '2', 'f', '?', '#', '@', ' ', '\\', '..'), {
+      maxLength: 20,
+    })
+    .map((parts) => parts.join('')),
+);
+
+const withoutNul = (s: string) => s.replaceAll('\u0000', '');
+
+const scenarios = fc.record({
+  action: fc.constantFrom('clone', 'approve', 'pause', 'resume', 'cancel', 'archive', 'list'),
+  template: nasty,
+  dataset: nasty,
+  project: nasty,
+  owner: nasty,
+  name: nasty,
+});
+
+function urlsFor(s: Settings, api: AvalaClient): URL[] {
+  if (s.action === 'clone') return [api.cloneUrl()];
+  if (s.action === 'list') return [];
+  return [api.transitionUrl(s.project, s.action)];
+}
+
+describe('arbitrary inputs', () => {
+  it('in process: parsed settings build only paths under /api/v1/projects/, or fail as invalid input', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenarios, async (inputs) => {
+        const read = (name: string) => (inputs as Record<string, string>)[name] ?? '';
+        let settings: Settings;
+        try {
+          settings = await parseSettings((name) => read(name).trim(), {
+            apiKey: KEYS.pro,
+            warn: () => undefined,
+            defaultName: async () => 'default',
+          });
+        } catch (error) {
+          expect(error).toBeInstanceOf(InputError);
+          return;
+        }
+        const http = new HttpClient({
+          baseUrl: new URL(emu.url),
+          apiKey: KEYS.pro,
+          userAgent: 't',
+          timeoutMs: 1000,
+          retries: 0,
+          log: { info: () => undefined, debug: () => undefined, warning: () => undefined },
+        });
+        const api = new AvalaClient(http);
+        for (const url of urlsFor(settings, api)) {
+          expect(url.origin).toBe(emu.origin);
+          expect(url.pathname.startsWith('/api/v1/projects/')).toBe(true);
+          expect(url.pathname.split('/').filter((seg) => seg === '..' || seg === '.')).toEqual([]);
+        }
+        if (settings.owner) {
+          const list = await api.listProjects(settings.owner, { limit: 1 }).catch(() => []);
+          expect(Array.isArray(list)).toBe(true);
+        }
+        for (const r of emu.requests) expect(r.path.startsWith('/api/v1/projects/')).toBe(true);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('through dist/index.js: a request under /api/v1/projects/, or invalid-input and none', async () => {
+    let sent = 0;
+    let refused = 0;
+    await fc.assert(
+      fc.asyncProperty(scenarios, async (inputs) => {
+        emu.reset();
+        const clean = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, withoutNul(v)]));
+        const r = await runAction({ 'base-url': emu.url, 'api-key': KEYS.pro, retries: '0', ...clean });
+        expect([0, 1]).toContain(r.exitCode);
+        expect(r.stderr).toBe('');
+        for (const q of emu.requests) expect(q.path.startsWith('/api/v1/projects/')).toBe(true);
+        if (emu.requests.length === 0) {
+          refused += 1;
+          expect(r.exitCode).toBe(1);
+          expect(r.outputs['error-code']).toBe('invalid-input');
+        } else {
+          sent += 1;
+          expect(r.outputs['error-code'] ?? 'none').not.toBe('invalid-input');
+          expect(r.outputs['error-code'] ?? 'none').not.toBe('unexpected');
+        }
+      }),
+      { numRuns: 40 },
+    );
+    // Both branches of the property were exercised, so it says something about each.
+    expect(sent).toBeGreaterThan(0);
+    expect(refused).toBeGreaterThan(0);
+  }, 120_000);
+});
