@@ -57,14 +57,26 @@ describe('action.yml', () => {
 });
 
 describe('workflows', () => {
+  const workflowFiles = async () => {
+    const found: string[] = [];
+    for (const dir of ['.github/workflows', 'examples']) {
+      for (const file of await readdir(join(ROOT, dir))) if (/\.ya?ml$/.test(file)) found.push(`${dir}/${file}`);
+    }
+    return found;
+  };
+
   it("pass GitHub's workflow parser", async () => {
-    const dir = join(ROOT, '.github/workflows');
-    const files = (await readdir(dir).catch(() => [])).filter((f) => /\.ya?ml$/.test(f));
+    const files = await workflowFiles();
+    expect(files).toEqual(
+      expect.arrayContaining([
+        '.github/workflows/ci.yml',
+        '.github/workflows/check-dist.yml',
+        '.github/workflows/e2e.yml',
+        'examples/dataset-upload.yml',
+      ]),
+    );
     for (const file of files) {
-      const result = parseWorkflow(
-        { name: file, content: await read(`.github/workflows/${file}`) },
-        new NoOperationTraceWriter(),
-      );
+      const result = parseWorkflow({ name: file, content: await read(file) }, new NoOperationTraceWriter());
       expect(errorsOf(result), file).toEqual([]);
     }
   });
@@ -73,6 +85,23 @@ describe('workflows', () => {
     const broken = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz: []\n';
     const result = parseWorkflow({ name: 'broken.yml', content: broken }, new NoOperationTraceWriter());
     expect(errorsOf(result).length).toBeGreaterThan(0);
+  });
+
+  it('e2e runs clone and every status change through uses: ./', async () => {
+    const e2e = parse(await read('.github/workflows/e2e.yml')) as {
+      jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, string> }> }>;
+    };
+    const local = Object.values(e2e.jobs)
+      .flatMap((job) => job.steps)
+      .filter((step) => step.uses === './');
+    const actions = new Set(local.map((step) => step.with?.action ?? 'clone'));
+    for (const action of ['clone', 'approve', 'pause', 'resume', 'cancel', 'archive', 'list']) {
+      expect(actions, action).toContain(action);
+    }
+  });
+
+  it('CI runs on the Node version the action runs on', async () => {
+    expect((await read('.node-version')).trim()).toBe('24');
   });
 });
 
