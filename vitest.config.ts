@@ -3,9 +3,9 @@ import { defineConfig } from 'vitest/config';
 
 // @actions/workflow-parser ships source maps without their sources; vite warns once per file.
 const logger = createLogger();
-const warn = logger.warn.bind(logger);
-logger.warn = (message, options) => {
-  if (!message.includes('points to missing source files')) warn(message, options);
+const warnOnce = logger.warnOnce.bind(logger);
+logger.warnOnce = (message, options) => {
+  if (!message.includes('points to missing source files')) warnOnce(message, options);
 };
 
 export default defineConfig({

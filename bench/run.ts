@@ -1,0 +1,168 @@
+/**
+ * `npm run bench`: the action against the floor, a bare Node script sending the
+ * same requests with the built-in fetch, side by side in one run against the
+ * emulator on loopback. Runs alternate (action, bare, bare, action, …) so that
+ * drift in the machine's load falls on both; the table gives medians.
+ *
+ * BENCH_RUNS sets the runs per side (default 15, at least 10).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KEYS, TEMPLATES } from '../test/emulator/accounts.ts';
+import { startEmulator } from '../test/emulator/emulator.ts';
+import { DIST, ROOT, runnerEnv } from '../test/support/run-action.ts';
+
+const RUNS = Math.max(10, Number(process.env.BENCH_RUNS ?? 15));
+const TIME = '/usr/bin/time';
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+interface Sample {
+  ms: number;
+  rssKb: number;
+  connections: number;
+}
+
+const emulator = await startEmulator({ rateLimit: false });
+// The long list belongs to another owner, so that the clones' name lookups stay small.
+emulator.addProjects('dev@acme.com', 10_000);
+
+async function once(script: string, inputs: Record<string, string>, extraArgs: string[] = [], env: Record<string, string> = {}): Promise<Sample> {
+  const dir = await mkdtemp(join(tmpdir(), 'avala-bench-'));
+  try {
+    const runEnv = { ...(await runnerEnv(dir, { 'base-url': emulator.url, ...inputs })), ...env };
+    await writeFile(runEnv.GITHUB_OUTPUT as string, '');
+    await writeFile(runEnv.GITHUB_STEP_SUMMARY as string, '');
+    const rssFile = join(dir, 'rss');
+    const connectionsBefore = emulator.connections;
+    const started = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      execFile(TIME, ['-f', '%M', '-o', rssFile, process.execPath, ...extraArgs, script], { env: runEnv, maxBuffer: 64 * 1024 * 1024 }, (error, _out, stderr) =>
+        error ? reject(new Error(`${script} failed: ${stderr}`)) : resolve(),
+      );
+    });
+    const ms = performance.now() - started;
+    const rssKb = Number((await readFile(rssFile, 'utf8')).trim().split('\n').at(-1));
+    return { ms, rssKb, connections: emulator.connections - connectionsBefore };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+interface Scenario {
+  title: string;
+  bare: string;
+  inputs: (i: number, side: string) => Record<string, string>;
+}
+
+const scenarios: Record<'a' | 'b' | 'c', Scenario> = {
+  a: {
+    title: 'one clone',
+    bare: 'clone.mjs',
+    inputs: (i, side) => ({ 'api-key': KEYS.pro, template: TEMPLATES.image, name: `bench a ${side} ${i}` }),
+  },
+  b: {
+    title: 'clone with owner and approve (3 requests)',
+    bare: 'clone-approve.mjs',
+    inputs: (i, side) => ({
+      'api-key': KEYS.pro,
+      template: TEMPLATES.image,
+      name: `bench b ${side} ${i}`,
+      owner: 'acme',
+      approve: 'true',
+    }),
+  },
+  c: {
+    title: 'list of 10,000 projects (100 pages)',
+    bare: 'list.mjs',
+    inputs: () => ({ 'api-key': KEYS.email, action: 'list', owner: 'dev@acme.com', limit: '10000' }),
+  },
+};
+
+async function compare(key: 'a' | 'b' | 'c'): Promise<{ action: Sample[]; bare: Sample[] }> {
+  const s = scenarios[key];
+  const action: Sample[] = [];
+  const bare: Sample[] = [];
+  const run = async (side: 'action' | 'bare', i: number) => {
+    const sample = await once(side === 'action' ? DIST : join(here, 'bare', s.bare), s.inputs(i, side));
+    if (i >= 0) (side === 'action' ? action : bare).push(sample);
+  };
+  for (let i = -2; i < RUNS; i++) {
+    // Warm-up runs (i < 0) are discarded; the order alternates so neither side always goes first.
+    const order: Array<'action' | 'bare'> = i % 2 === 0 ? ['action', 'bare'] : ['bare', 'action'];
+    for (const side of order) await run(side, i);
+  }
+  return { action, bare };
+}
+
+async function bytesLoaded(): Promise<{ files: Array<[string, number]>; total: number }> {
+  const dir = await mkdtemp(join(tmpdir(), 'avala-bench-load-'));
+  const list = join(dir, 'loaded');
+  await writeFile(list, '');
+  await once(DIST, scenarios.a.inputs(0, 'load'), ['--import', join(here, 'load-hook.mjs')], { BENCH_LOADED_FILE: list });
+  const files = (await readFile(list, 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split('\t') as [string, string])
+    .filter(([path]) => path.startsWith(join(ROOT, 'dist')))
+    .map(([path, size]): [string, number] => [path.slice(ROOT.length), Number(size)]);
+  await rm(dir, { recursive: true, force: true });
+  return { files, total: files.reduce((sum, [, size]) => sum + size, 0) };
+}
+
+const results = { a: await compare('a'), b: await compare('b'), c: await compare('c') };
+const loaded = await bytesLoaded();
+await emulator.close();
+
+type Row = [string, string, string, string, string, string];
+const rows: Row[] = [];
+const ms = (v: number) => `${v.toFixed(0)} ms`;
+const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;
+function row(label: string, action: number, bare: number, format: (v: number) => string, target: number | undefined) {
+  const ratio = action / bare;
+  const verdict = target === undefined ? '' : ratio <= target ? `≤ ${target.toFixed(2)}× ✓` : `≤ ${target.toFixed(2)}× ✗`;
+  rows.push([label, format(action), format(bare), `${ratio.toFixed(2)}×`, verdict, '']);
+}
+const med = (samples: Sample[], field: keyof Sample) => median(samples.map((s) => s[field]));
+
+row('a. one clone: wall time', med(results.a.action, 'ms'), med(results.a.bare, 'ms'), ms, 1.3);
+row('a. one clone: peak RSS', med(results.a.action, 'rssKb'), med(results.a.bare, 'rssKb'), mb, 1.15);
+row('b. clone + owner + approve: wall time', med(results.b.action, 'ms'), med(results.b.bare, 'ms'), ms, 1.3);
+row('b. clone + owner + approve: peak RSS', med(results.b.action, 'rssKb'), med(results.b.bare, 'rssKb'), mb, undefined);
+row('c. list of 10,000: wall time', med(results.c.action, 'ms'), med(results.c.bare, 'ms'), ms, 1.15);
+row('c. list of 10,000: peak RSS', med(results.c.action, 'rssKb'), med(results.c.bare, 'rssKb'), mb, undefined);
+rows.push([
+  'c. list of 10,000: TCP connections',
+  String(med(results.c.action, 'connections')),
+  String(med(results.c.bare, 'connections')),
+  '',
+  med(results.c.action, 'connections') === 1 ? '1 ✓' : '1 ✗',
+  '',
+]);
+rows.push([
+  'd. JavaScript loaded before the first request',
+  `${(loaded.total / 1024).toFixed(0)} kB`,
+  '',
+  '',
+  '',
+  loaded.files.map(([f, size]) => `${f} ${(size / 1024).toFixed(0)} kB`).join(', '),
+]);
+
+const header: Row = ['measure', 'action', 'bare fetch', 'ratio', 'target', 'notes'];
+const table = [header, ['---', '---:', '---:', '---:', '---', '---'] as Row, ...rows]
+  .map((r) => `| ${r.join(' | ')} |`)
+  .join('\n');
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+console.log(`Medians of ${RUNS} alternating runs per side, against the emulator on loopback.`);
+console.log(`Machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}.\n`);
+console.log(table);
+const failed = rows.filter((r) => r[4].endsWith('✗'));
+console.log(failed.length ? `\n${failed.length} target(s) missed.` : '\nEvery target met.');
