@@ -29,7 +29,12 @@ const emulator = await startEmulator({ rateLimit: false });
 // The long list belongs to another owner, so that the clones' name lookups stay small.
 emulator.addProjects('dev@acme.com', 10_000);
 
-async function once(script: string, inputs: Record<string, string>, extraArgs: string[] = [], env: Record<string, string> = {}): Promise<Sample> {
+async function once(
+  script: string,
+  inputs: Record<string, string>,
+  extraArgs: string[] = [],
+  env: Record<string, string> = {},
+): Promise<Sample> {
   const dir = await mkdtemp(join(tmpdir(), 'avala-bench-'));
   try {
     const runEnv = { ...(await runnerEnv(dir, { 'base-url': emulator.url, ...inputs })), ...env };
@@ -39,8 +44,11 @@ async function once(script: string, inputs: Record<string, string>, extraArgs: s
     const connectionsBefore = emulator.connections;
     const started = performance.now();
     await new Promise<void>((resolve, reject) => {
-      execFile(TIME, ['-f', '%M', '-o', rssFile, process.execPath, ...extraArgs, script], { env: runEnv, maxBuffer: 64 * 1024 * 1024 }, (error, _out, stderr) =>
-        error ? reject(new Error(`${script} failed: ${stderr}`)) : resolve(),
+      execFile(
+        TIME,
+        ['-f', '%M', '-o', rssFile, process.execPath, ...extraArgs, script],
+        { env: runEnv, maxBuffer: 64 * 1024 * 1024 },
+        (error, _out, stderr) => (error ? reject(new Error(`${script} failed: ${stderr}`)) : resolve()),
       );
     });
     const ms = performance.now() - started;
@@ -107,7 +115,9 @@ async function bytesLoaded(): Promise<{ files: Array<[string, number]>; total: n
   const dir = await mkdtemp(join(tmpdir(), 'avala-bench-load-'));
   const list = join(dir, 'loaded');
   await writeFile(list, '');
-  await once(DIST, scenarios.a.inputs(0, 'load'), ['--import', join(here, 'load-hook.mjs')], { BENCH_LOADED_FILE: list });
+  await once(DIST, scenarios.a.inputs(0, 'load'), ['--import', join(here, 'load-hook.mjs')], {
+    BENCH_LOADED_FILE: list,
+  });
   const files = (await readFile(list, 'utf8'))
     .split('\n')
     .filter(Boolean)
@@ -128,7 +138,8 @@ const ms = (v: number) => `${v.toFixed(0)} ms`;
 const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;
 function row(label: string, action: number, bare: number, format: (v: number) => string, target: number | undefined) {
   const ratio = action / bare;
-  const verdict = target === undefined ? '' : ratio <= target ? `≤ ${target.toFixed(2)}× ✓` : `≤ ${target.toFixed(2)}× ✗`;
+  const verdict =
+    target === undefined ? '' : ratio <= target ? `≤ ${target.toFixed(2)}× ✓` : `≤ ${target.toFixed(2)}× ✗`;
   rows.push([label, format(action), format(bare), `${ratio.toFixed(2)}×`, verdict, '']);
 }
 const med = (samples: Sample[], field: keyof Sample) => median(samples.map((s) => s[field]));
@@ -136,7 +147,13 @@ const med = (samples: Sample[], field: keyof Sample) => median(samples.map((s) =
 row('a. one clone: wall time', med(results.a.action, 'ms'), med(results.a.bare, 'ms'), ms, 1.3);
 row('a. one clone: peak RSS', med(results.a.action, 'rssKb'), med(results.a.bare, 'rssKb'), mb, 1.15);
 row('b. clone + owner + approve: wall time', med(results.b.action, 'ms'), med(results.b.bare, 'ms'), ms, 1.3);
-row('b. clone + owner + approve: peak RSS', med(results.b.action, 'rssKb'), med(results.b.bare, 'rssKb'), mb, undefined);
+row(
+  'b. clone + owner + approve: peak RSS',
+  med(results.b.action, 'rssKb'),
+  med(results.b.bare, 'rssKb'),
+  mb,
+  undefined,
+);
 row('c. list of 10,000: wall time', med(results.c.action, 'ms'), med(results.c.bare, 'ms'), ms, 1.15);
 row('c. list of 10,000: peak RSS', med(results.c.action, 'rssKb'), med(results.c.bare, 'rssKb'), mb, undefined);
 rows.push([
@@ -162,7 +179,9 @@ const table = [header, ['---', '---:', '---:', '---:', '---', '---'] as Row, ...
   .join('\n');
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 console.log(`Medians of ${RUNS} alternating runs per side, against the emulator on loopback.`);
-console.log(`Machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}.\n`);
+console.log(
+  `Machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}.\n`,
+);
 console.log(table);
 const failed = rows.filter((r) => r[4].endsWith('✗'));
 console.log(failed.length ? `\n${failed.length} target(s) missed.` : '\nEvery target met.');

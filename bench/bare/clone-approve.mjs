@@ -5,7 +5,9 @@ const base = process.env['INPUT_BASE-URL'];
 const headers = { 'X-Avala-Api-Key': process.env['INPUT_API-KEY'], 'Content-Type': 'application/json' };
 const name = process.env.INPUT_NAME;
 const owner = process.env.INPUT_OWNER;
-const page = await (await fetch(`${base}/projects/${encodeURIComponent(owner)}/?name=${encodeURIComponent(name)}`, { headers })).json();
+const page = await (
+  await fetch(`${base}/projects/${encodeURIComponent(owner)}/?name=${encodeURIComponent(name)}`, { headers })
+).json();
 let project = page.results.find((p) => p.name === name);
 if (!project) {
   const body = JSON.stringify({ source_project_uid: process.env.INPUT_TEMPLATE, name, copy_collaborators: true });
