@@ -27,7 +27,8 @@ export async function run(): Promise<void> {
       retries: settings.retries,
       readOnly: settings.dryRun,
       fetch: await createFetch(),
-      log: { info: core.info, debug: core.debug, warning: core.warning },
+      // Debug lines (request and answer bodies) are built and written only when the runner shows them.
+      log: { info: core.info, debug: core.isDebug() ? core.debug : () => undefined, warning: core.warning },
       onRequest: (record) => requests.push(record),
     });
     const api = new AvalaClient(http);

@@ -121,6 +121,13 @@ describe('docs and versions', () => {
     expect(ci).toMatch(/^npm test$/m);
   });
 
+  it('the main bundle stays small: no HTTP client or octokit on the path to the first request', async () => {
+    const bundle = await read('dist/index.js');
+    // undici (proxies only) and @actions/github (default name only) live in chunks loaded on demand.
+    expect(bundle.length).toBeLessThan(100 * 1024);
+    expect(bundle).not.toMatch(/tunnel|octokit/i);
+  });
+
   it('the User-Agent version is package.json version', async () => {
     const pkg = JSON.parse(await read('package.json')) as { version: string };
     expect(VERSION).toBe(pkg.version);
