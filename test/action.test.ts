@@ -284,6 +284,24 @@ describe('errors', () => {
     expect(r.summary).toContain('<code>plan_insufficient</code>');
   });
 
+  it('a clone whose approve is refused still hands on the new project', async () => {
+    const r = await failed(
+      { template: '770a9600-a40d-63f6-c938-668877620000', name: 'Basic', approve: 'true' },
+      KEYS.basic,
+    );
+    expect(r.outputs['error-code']).toBe('plan_insufficient');
+    const [project] = emu.projectsOf('basicco').filter((p) => p.name === 'Basic');
+    expect(r.outputs).toMatchObject({
+      uid: project?.uid,
+      status: 'pending-approval',
+      created: 'true',
+      changed: 'true',
+    });
+    expect(r.error.message).toContain(
+      `Project "Basic" (${project?.uid}, pending-approval) was created but not approved`,
+    );
+  });
+
   it('403 scope_required: a key without projects.write', async () => {
     const r = await failed({ action: 'approve', project: '770a9600-a40d-63f6-c938-668877610000' }, KEYS.noScope);
     expect(r.outputs['error-code']).toBe('scope_required');

@@ -165,6 +165,14 @@ describe('state-changing requests whose outcome is unknown', () => {
     );
   });
 
+  it('with retries 0, a clone answered 500 still says the project may exist', async () => {
+    emu.inject({ method: 'POST', fault: { kind: 'act-then-status', status: 500 } });
+    const r = await run({ ...clone, retries: '0' });
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs['error-code']).toBe('http-500');
+    expect(r.annotations[0]?.message).toContain('The project may have been created');
+  });
+
   it('an approve with owner of unknown outcome is checked, never sent twice', async () => {
     emu.inject({ method: 'POST', path: '/approve/', fault: { kind: 'act-then-drop' } });
     const r = await run({ ...clone, owner: 'acme', approve: 'true' });

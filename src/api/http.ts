@@ -167,8 +167,7 @@ export class HttpClient {
         }
         continue;
       }
-      const unknown = new AvalaError({ ...error.options, outcomeUnknown: true });
-      const recovered = await this.#recover(request, unknown, attempt);
+      const recovered = await this.#recover(request, error, attempt);
       if (recovered) return recovered.done;
     }
   }
@@ -228,7 +227,9 @@ export class HttpClient {
   }
 
   #httpError(method: string, path: string, answer: Answer, attempts: number): AvalaError {
-    const common = { kind: 'http' as const, method, path, status: answer.status, attempts };
+    // A server error other than 503 may come after the server acted on a state-changing request.
+    const outcomeUnknown = method !== 'GET' && answer.status >= 500 && !NOT_ACTED_STATUSES.has(answer.status);
+    const common = { kind: 'http' as const, method, path, status: answer.status, attempts, outcomeUnknown };
     if (answer.status >= 300 && answer.status < 400) {
       const location = answer.headers.get('location');
       const target = location ? safeOrigin(location, this.#o.baseUrl) : 'an unknown location';

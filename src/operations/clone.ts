@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import type { AvalaClient } from '../api/client.ts';
 import { AvalaError } from '../api/errors.ts';
 import type { CloneRequest, Project } from '../api/types.ts';
+import { writeOutputs } from '../outputs.ts';
 import type { CloneSettings } from '../settings.ts';
 import type { OperationResult } from './result.ts';
 import { approveOnce, describe } from './transition.ts';
@@ -58,7 +59,14 @@ export async function clone(s: CloneSettings, api: AvalaClient): Promise<Operati
     } else if (s.dryRun) {
       core.info(`Dry run: would send POST ${pathOf(api.transitionUrl(project.uid, 'approve'))}`);
     } else {
-      project = await approveOnce(api, project.uid, s.owner);
+      try {
+        project = await approveOnce(api, project.uid, s.owner);
+      } catch (error) {
+        // The project exists either way: later steps (a cleanup, a report) need its uid.
+        await writeOutputs({ summary: '', project, created, changed: created });
+        if (!(error instanceof AvalaError)) throw error;
+        throw error.withAdvice(`Project ${describe(project)} was ${created ? 'created' : 'found'} but not approved`);
+      }
       approved = true;
     }
   }
