@@ -177,11 +177,18 @@ const header: Row = ['measure', 'action', 'bare fetch', 'ratio', 'target', 'note
 const table = [header, ['---', '---:', '---:', '---:', '---', '---'] as Row, ...rows]
   .map((r) => `| ${r.join(' | ')} |`)
   .join('\n');
-const cpu = cpus()[0]?.model ?? 'unknown CPU';
+const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 console.log(`Medians of ${RUNS} alternating runs per side, against the emulator on loopback.`);
-console.log(
-  `Machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}.\n`,
-);
+console.log(`Machine: ${machine}\n`);
 console.log(table);
 const failed = rows.filter((r) => r[4].endsWith('✗'));
 console.log(failed.length ? `\n${failed.length} target(s) missed.` : '\nEvery target met.');
+
+if (process.argv.includes('--write-readme')) {
+  // The README's figures are this run's, table and machine alike.
+  const readmeFile = join(ROOT, 'README.md');
+  const readme = await readFile(readmeFile, 'utf8');
+  const block = `<!-- bench:start -->\n${table}\n\nMeasured on ${machine}, ${RUNS} runs a side.\n<!-- bench:end -->`;
+  await writeFile(readmeFile, readme.replace(/<!-- bench:start -->[\s\S]*?<!-- bench:end -->/, block));
+  console.log('README.md updated.');
+}
