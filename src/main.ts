@@ -73,17 +73,19 @@ function title(s: Settings): string {
 
 async function fail(error: unknown, settings: Settings | undefined, requests: RequestRecord[]): Promise<void> {
   const { message, code, docUrl } = describeFailure(error);
-  // The key is masked by the runner; redacting here too keeps it out of files and other readers.
+  // The runner masks the key; redacting here as well keeps it out of the summary file and any other reader.
   const key = settings?.apiKey ?? (core.getInput(Inputs.ApiKey) || process.env[API_KEY_ENV] || '');
-  const safe = key ? message.split(key).join('***') : message;
-  if (error instanceof Error && error.stack && !(error instanceof InputError))
-    core.debug(error.stack.split(key || '\0').join('***'));
+  const redact = (text: string) => (key ? text.split(key).join('***') : text);
+  if (!(error instanceof InputError) && error instanceof Error && error.stack) core.debug(redact(error.stack));
   core.setOutput(Outputs.ErrorCode, code);
-  const what = settings ? `Avala ${settings.action} failed` : 'Avala action: invalid input';
-  core.error(safe, { title: what });
+  const title =
+    error instanceof InputError
+      ? 'Avala action: invalid input'
+      : `Avala ${settings ? `${settings.action} ` : 'action '}failed`;
+  core.error(redact(message), { title });
   process.exitCode = 1;
   try {
-    await writeSummary({ title: what, text: safe, failed: true, projects: [], requests, code, docUrl });
+    await writeSummary({ title, text: redact(message), failed: true, projects: [], requests, code, docUrl });
   } catch (summaryError) {
     core.warning(`Could not write the job summary: ${String(summaryError)}`);
   }

@@ -86,6 +86,17 @@ describe('AvalaClient', () => {
     expect(listed.status).toBe(404);
   });
 
+  it('stops when a page links back to one already read', async () => {
+    emu.addProjects('acme', 150);
+    emu.inject({ method: 'GET', times: 5, fault: { kind: 'repeat-next' } });
+    const { api } = client();
+    const e = await failure(api.listProjects('acme', { limit: 1000 }));
+    expect(e.message).toBe(
+      'Avala API answered 200: the page links back to a page already read (next repeats) (GET /api/v1/projects/acme/?limit=100)',
+    );
+    expect(emu.calls('GET')).toHaveLength(1);
+  });
+
   it('percent-encodes owners in the path', async () => {
     const { api } = client({ apiKey: KEYS.email });
     const projects = await api.listProjects('dev@acme.com', { limit: 100 });

@@ -39,6 +39,8 @@ const scenarios = fc.record({
   action: fc.constantFrom('clone', 'approve', 'pause', 'resume', 'cancel', 'archive', 'list'),
   template: nasty,
   dataset: nasty,
+  'lidar-dataset': fc.oneof(fc.constant(''), nasty),
+  slice: fc.oneof(fc.constant(''), nasty),
   project: nasty,
   owner: nasty,
   name: nasty,

@@ -25,11 +25,24 @@ export class AvalaClient {
     if (query.name) url.searchParams.set('name', query.name);
     if (query.ordering) url.searchParams.set('ordering', query.ordering);
     url.searchParams.set('limit', String(query.pageSize ?? PAGE_SIZE));
+    const seen = new Set<string>();
     let next: URL | undefined = url;
     while (next) {
+      seen.add(next.href);
       const page: Page = await this.#http.send({ method: 'GET', url: next, parse: parsePage });
       yield page.results;
-      next = page.next ? new URL(page.next, next) : undefined;
+      const following: URL | undefined = page.next ? new URL(page.next, next) : undefined;
+      // A server that hands back a page it already gave would otherwise keep the step busy until it times out.
+      if (following && seen.has(following.href)) {
+        throw new AvalaError({
+          kind: 'http',
+          method: 'GET',
+          path: next.pathname + next.search,
+          status: 200,
+          detail: 'the page links back to a page already read (next repeats)',
+        });
+      }
+      next = following;
     }
   }
 

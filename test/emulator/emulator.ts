@@ -50,7 +50,9 @@ export type Fault =
   /** Act, then answer with the project without its uid. */
   | { kind: 'missing-uid' }
   /** List: the page's `next` link points at this origin instead of ours. */
-  | { kind: 'foreign-next'; origin: string };
+  | { kind: 'foreign-next'; origin: string }
+  /** List: the page's `next` link points back at the page itself. */
+  | { kind: 'repeat-next' };
 
 export interface FaultRule {
   method?: string;
@@ -315,6 +317,10 @@ export class Emulator {
           const next = new URL(page.next);
           page.next = `${fault.origin}${next.pathname}${next.search}`;
         }
+        return this.#send(res, record, reply, limits);
+      }
+      case 'repeat-next': {
+        (reply.body as { next: string | null }).next = `http://${req.headers.host}${path}`;
         return this.#send(res, record, reply, limits);
       }
     }
