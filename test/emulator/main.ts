@@ -23,8 +23,9 @@ acme's templates: image ${TEMPLATES.image}, video ${TEMPLATES.video},
   point cloud ${TEMPLATES.pointCloud}, point-cloud objects ${TEMPLATES.pointCloudObjects}
 A dataset UID: ${DATASET}
 
-Try the action against it:
-  INPUT_BASE-URL=${emulator.url} INPUT_API-KEY=${ACCOUNTS[0]?.key} INPUT_ACTION=list INPUT_OWNER=acme node dist/index.js
+Try the action against it (input names keep their hyphens, so set them through env):
+  env 'INPUT_BASE-URL=${emulator.url}' 'INPUT_API-KEY=${ACCOUNTS[0]?.key}' \\
+    INPUT_ACTION=list INPUT_OWNER=acme INPUT_LIMIT=3 node_modules/.bin/node dist/index.js
 
 Control: GET ${emulator.origin}/__emulator/requests, POST ${emulator.origin}/__emulator/faults, POST ${emulator.origin}/__emulator/reset
 Ctrl-C to stop.`);
