@@ -236,6 +236,23 @@ describe('timeouts', () => {
     );
   });
 
+  it('a hung server fails a clone with owner within the same bound, its checks included', async () => {
+    emu.inject({ skip: 1, times: 10, fault: { kind: 'hang' } });
+    const r = await run({ ...clone, owner: 'acme', timeout: '1', retries: '2' });
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs['error-code']).toBe('timeout');
+    // The first lookup is answered; then the clone and two checks time out: (retries + 1) silent attempts in all.
+    expect(emu.requests.map((q) => `${q.method} ${q.fault ?? q.status}`)).toEqual([
+      'GET 200',
+      'POST hang',
+      'GET hang',
+      'GET hang',
+    ]);
+    expect(r.ms).toBeGreaterThanOrEqual(3000);
+    expect(r.ms).toBeLessThan(3000 + 1500 + 3000);
+    expect(emu.calls('POST')).toHaveLength(1);
+  });
+
   it('a hung clone without owner is not sent again', async () => {
     emu.inject({ method: 'POST', fault: { kind: 'hang' } });
     const r = await run({ ...clone, timeout: '0.5' });

@@ -75,6 +75,12 @@ type Attempt = { answer: Answer } | { failure: { code: string; timedOut: boolean
 export class HttpClient {
   readonly #o: Required<Omit<HttpOptions, 'onRequest'>> & Pick<HttpOptions, 'onRequest'>;
   #resumeAt = 0;
+  /**
+   * Timeouts since the server last answered, across requests: the checks made
+   * after an unknown outcome share the budget of the request they check, so a
+   * hung server fails the step within (retries + 1) × timeout plus backoff.
+   */
+  #silentAttempts = 0;
 
   constructor(options: HttpOptions) {
     this.#o = {
@@ -115,10 +121,12 @@ export class HttpClient {
       const ms = Math.round(performance.now() - started);
       const retryNote = attempt > 0 ? ` (retry ${attempt} of ${this.#o.retries})` : '';
       const attempts = attempt + 1;
-      const canRetry = attempt < this.#o.retries;
+      let canRetry = attempt < this.#o.retries;
 
       if ('failure' in result) {
         const { failure } = result;
+        if (failure.timedOut) this.#silentAttempts += 1;
+        canRetry &&= this.#silentAttempts <= this.#o.retries;
         this.#o.log.info(`${method} ${path} → ${failure.code} after ${ms} ms${retryNote}`);
         this.#o.onRequest?.({ method, path, status: failure.code, ms, attempt });
         const notSent = NOT_SENT_CODES.has(failure.code);
@@ -142,6 +150,7 @@ export class HttpClient {
       }
 
       const { answer } = result;
+      this.#silentAttempts = 0;
       this.#o.log.info(`${method} ${path} → ${answer.status} in ${ms} ms${retryNote}`);
       this.#o.log.debug(`${method} ${path} answer: ${this.#redact(answer.text.slice(0, 4000))}`);
       this.#o.onRequest?.({ method, path, status: answer.status, ms, attempt });

@@ -60,6 +60,8 @@ export interface FaultRule {
   path?: string | RegExp;
   /** How many matching requests it applies to; default 1. */
   times?: number;
+  /** How many matching requests to let through untouched first; default 0. */
+  skip?: number;
   fault: Fault;
 }
 
@@ -105,7 +107,7 @@ export class Emulator {
   readonly projects = new Map<string, StoredProject>();
   /** TCP connections accepted since start. */
   connections = 0;
-  #faults: Array<FaultRule & { left: number }> = [];
+  #faults: Array<FaultRule & { left: number; skipped: number }> = [];
   #server = createServer((req, res) => void this.#handle(req, res));
   #sockets = new Map<Socket, number>();
   #windows = new Map<string, { start: number; count: number }>();
@@ -193,7 +195,7 @@ export class Emulator {
   }
 
   inject(rule: FaultRule): void {
-    this.#faults.push({ ...rule, left: rule.times ?? 1 });
+    this.#faults.push({ ...rule, left: rule.times ?? 1, skipped: 0 });
   }
 
   clearFaults(): void {
@@ -490,6 +492,10 @@ export class Emulator {
       (r) => r.left > 0 && (!r.method || r.method === method) && (!r.path || matches(path, r.path)),
     );
     if (!rule) return undefined;
+    if (rule.skipped < (rule.skip ?? 0)) {
+      rule.skipped += 1;
+      return undefined;
+    }
     rule.left -= 1;
     return rule.fault;
   }
