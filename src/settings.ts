@@ -61,6 +61,7 @@ const USED_BY: Partial<Record<string, readonly Action[]>> = {
   [Inputs.Dataset]: ['clone'],
   [Inputs.LidarDataset]: ['clone'],
   [Inputs.Slice]: ['clone'],
+  [Inputs.Name]: ['clone', 'list'],
   [Inputs.Project]: ['approve', 'pause', 'resume', 'cancel', 'archive'],
   [Inputs.Ordering]: ['list'],
 };
@@ -116,6 +117,11 @@ export async function parseSettings(read: InputReader, context: ParseContext): P
     const copyCollaborators = parseBoolean(Inputs.CopyCollaborators, read(Inputs.CopyCollaborators) || 'true');
     const approve = parseBoolean(Inputs.Approve, read(Inputs.Approve) || 'false');
     const ifExists = parseChoice(Inputs.IfExists, read(Inputs.IfExists) || 'reuse', ['reuse', 'fail'] as const);
+    if (ifExists === 'fail' && !common.owner) {
+      context.warn(
+        `Input '${Inputs.IfExists}: fail' needs '${Inputs.Owner}' to look the name up; without it the API refuses a duplicate name (409).`,
+      );
+    }
     const givenName = read(Inputs.Name);
     const name = parseName(Inputs.Name, givenName || (await context.defaultName()));
     return { ...common, action, template, dataset, lidarDataset, slice, name, copyCollaborators, approve, ifExists };

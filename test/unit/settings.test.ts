@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { InputError, readSettings } from '../../src/settings.ts';
+import { InputError, parseSettings, readSettings } from '../../src/settings.ts';
 import { actionDefaults } from '../support/run-action.ts';
 
 const TEMPLATE = '770a9600-a40d-63f6-c938-668877660000';
@@ -64,6 +64,20 @@ describe('readSettings', () => {
     const e = await inputError({ template: TEMPLATE });
     expect(e.input).toBe('name');
     expect(e.message).toMatch(/^Missing name:/);
+  });
+
+  it('warns about inputs the action does not use, and if-exists: fail without owner', async () => {
+    const warnings: string[] = [];
+    const read = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? '';
+    const context = { apiKey: KEY, warn: (m: string) => warnings.push(m), defaultName: async () => 'n' };
+    await parseSettings(read({ action: 'pause', project: TEMPLATE, dataset: 'd1', name: 'x' }), context);
+    await parseSettings(read({ template: TEMPLATE, 'if-exists': 'fail' }), context);
+    await parseSettings(read({ template: TEMPLATE, 'if-exists': 'fail', owner: 'acme' }), context);
+    expect(warnings).toEqual([
+      "Input 'dataset' is not used by action 'pause' and is ignored.",
+      "Input 'name' is not used by action 'pause' and is ignored.",
+      "Input 'if-exists: fail' needs 'owner' to look the name up; without it the API refuses a duplicate name (409).",
+    ]);
   });
 
   it('takes the key from AVALA_API_KEY when the input is empty', async () => {
