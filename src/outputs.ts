@@ -7,6 +7,9 @@ import type { Project } from './api/types.ts';
 import { Outputs } from './constants.ts';
 import type { OperationResult } from './operations/result.ts';
 
+/** GitHub's limit on one output, which it measures in UTF-16. */
+const MAX_OUTPUT_BYTES = 1024 * 1024;
+
 export function setProjectOutputs(project: Project): void {
   core.setOutput(Outputs.Uid, project.uid);
   core.setOutput(Outputs.Name, project.name);
@@ -26,7 +29,14 @@ export async function writeOutputs(result: OperationResult): Promise<void> {
     // A file too, since a long list is more than later steps can take as an expression.
     const file = join(process.env.RUNNER_TEMP || tmpdir(), `avala-projects-${randomUUID()}.json`);
     await writeFile(file, json);
-    core.setOutput(Outputs.Projects, json);
+    if (json.length * 2 <= MAX_OUTPUT_BYTES) {
+      core.setOutput(Outputs.Projects, json);
+    } else {
+      core.warning(
+        `The list of ${result.projects.length} projects is larger than the 1 MB GitHub allows an output, so the projects output is not set: read ${Outputs.ProjectsFile} instead.`,
+        { title: 'Avala projects output too large' },
+      );
+    }
     core.setOutput(Outputs.ProjectsFile, file);
     core.setOutput(Outputs.Count, String(result.projects.length));
   }

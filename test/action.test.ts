@@ -236,6 +236,22 @@ describe('list', () => {
     expect(new Set(gets.map((q) => q.connection)).size).toBe(1);
   });
 
+  it("leaves a list over GitHub's 1 MB output limit to projects-file, with a warning", async () => {
+    emu.addProjects('acme', 2500);
+    const r = await run({ action: 'list', owner: 'acme', limit: '5000' });
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs.count).toBe('2506');
+    expect(r.outputs.projects).toBeUndefined();
+    expect(r.annotations).toContainEqual({
+      level: 'warning',
+      title: 'Avala projects output too large',
+      message:
+        'The list of 2506 projects is larger than the 1 MB GitHub allows an output, so the projects output is not set: read projects-file instead.',
+    });
+    // Every project is in the file, which run-action reads into everything.
+    expect(r.everything.match(/"uid":/g)).toHaveLength(2506);
+  });
+
   it('sets the project outputs when exactly one project matches', async () => {
     const r = await run({ action: 'list', owner: 'acme', name: 'Finished' });
     expect(r.outputs).toMatchObject({
