@@ -4,8 +4,8 @@ import { AvalaError } from '../api/errors.ts';
 import type { CloneRequest, Project } from '../api/types.ts';
 import { writeOutputs } from '../outputs.ts';
 import type { CloneSettings } from '../settings.ts';
-import type { OperationResult } from './result.ts';
-import { approveOnce, describe } from './transition.ts';
+import { describeProject, type OperationResult } from './result.ts';
+import { approveOnce } from './transition.ts';
 
 export class AlreadyExistsError extends Error {
   override readonly name = 'AlreadyExistsError';
@@ -34,9 +34,12 @@ export async function clone(s: CloneSettings, api: AvalaClient): Promise<Operati
         `Project "${s.name}" already exists for owner ${s.owner} (uid ${existing.uid}, ${existing.status}), and if-exists is fail.`,
       );
     }
-    core.notice(`Reusing project ${describe(existing)} of owner ${s.owner}: a project of that name exists already.`, {
-      title: 'Avala project reused',
-    });
+    core.notice(
+      `Reusing project ${describeProject(existing)} of owner ${s.owner}: a project of that name exists already.`,
+      {
+        title: 'Avala project reused',
+      },
+    );
     project = existing;
   } else if (s.dryRun) {
     core.info(`Dry run: would send POST ${pathOf(api.cloneUrl())} ${JSON.stringify(cloneBody(s))}`);
@@ -53,7 +56,7 @@ export async function clone(s: CloneSettings, api: AvalaClient): Promise<Operati
   let approved = false;
   if (s.approve) {
     if (project.status !== 'pending-approval') {
-      core.notice(`Project ${describe(project)} is ${project.status}, not pending-approval: not approving it.`, {
+      core.notice(`Project ${describeProject(project)} is ${project.status}, not pending-approval: not approving it.`, {
         title: 'Avala project already approved',
       });
     } else if (s.dryRun) {
@@ -65,7 +68,9 @@ export async function clone(s: CloneSettings, api: AvalaClient): Promise<Operati
         // The project exists either way: later steps (a cleanup, a report) need its uid.
         await writeOutputs({ summary: '', project, created, changed: created });
         if (!(error instanceof AvalaError)) throw error;
-        throw error.withAdvice(`Project ${describe(project)} was ${created ? 'created' : 'found'} but not approved`);
+        throw error.withAdvice(
+          `Project ${describeProject(project)} was ${created ? 'created' : 'found'} but not approved`,
+        );
       }
       approved = true;
     }
@@ -73,7 +78,7 @@ export async function clone(s: CloneSettings, api: AvalaClient): Promise<Operati
 
   const what = created ? 'Created' : 'Reused';
   return {
-    summary: `${what} project ${describe(project)} from template ${s.template}${approved ? ' and approved it' : ''}.`,
+    summary: `${what} project ${describeProject(project)} from template ${s.template}${approved ? ' and approved it' : ''}.`,
     project,
     created,
     changed: created || approved,

@@ -9,3 +9,8 @@ export interface OperationResult {
   created?: boolean;
   changed?: boolean;
 }
+
+/** A project as the log and messages name it: `"Batch 7" (uid, status)`. */
+export function describeProject(p: Project): string {
+  return `"${p.name}" (${p.uid}, ${p.status})`;
+}

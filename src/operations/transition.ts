@@ -4,7 +4,7 @@ import { AvalaError } from '../api/errors.ts';
 import type { Recovery } from '../api/http.ts';
 import { type Project, TRANSITIONS, type Transition, transitionsFrom } from '../api/types.ts';
 import type { TransitionSettings } from '../settings.ts';
-import type { OperationResult } from './result.ts';
+import { describeProject, type OperationResult } from './result.ts';
 
 const PAST: Record<Transition, string> = {
   approve: 'Approved',
@@ -13,10 +13,6 @@ const PAST: Record<Transition, string> = {
   cancel: 'Canceled',
   archive: 'Archived',
 };
-
-export function describe(p: Project): string {
-  return `"${p.name}" (${p.uid}, ${p.status})`;
-}
 
 export async function changeStatus(s: TransitionSettings, api: AvalaClient): Promise<OperationResult> {
   const { action, project: uid, owner } = s;
@@ -36,17 +32,17 @@ export async function changeStatus(s: TransitionSettings, api: AvalaClient): Pro
 
   try {
     const project = await send(api, uid, action, owner);
-    return { summary: `${PAST[action]} project ${describe(project)}.`, project, changed: true };
+    return { summary: `${PAST[action]} project ${describeProject(project)}.`, project, changed: true };
   } catch (error) {
     if (!(error instanceof AvalaError) || error.status !== 400) throw error;
     // The API refuses a transition from the wrong status with a 400: find out which status it is.
     const current = owner ? await api.findByUid(owner, uid) : undefined;
     if (current?.status === to) {
-      core.notice(`Project ${describe(current)} is already ${to}: nothing to do.`, {
+      core.notice(`Project ${describeProject(current)} is already ${to}: nothing to do.`, {
         title: `Avala project already ${to}`,
       });
       return {
-        summary: `Project ${describe(current)} was already ${to}; nothing was changed.`,
+        summary: `Project ${describeProject(current)} was already ${to}; nothing was changed.`,
         project: current,
         changed: false,
       };
