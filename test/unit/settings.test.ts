@@ -53,6 +53,23 @@ describe('readSettings', () => {
     expect(s.baseUrl.href).toBe('https://api.avala.ai/api/v1');
   });
 
+  it("falls back to action.yml's defaults when the runner passes no value (local runs, other runners)", async () => {
+    const context = { apiKey: KEY, warn: () => undefined, defaultName: async () => 'n' };
+    const defaults = await actionDefaults();
+    for (const required of [
+      { template: TEMPLATE },
+      { action: 'list', owner: 'acme' },
+      { action: 'pause', project: TEMPLATE },
+    ]) {
+      const bare = await parseSettings((name) => (required as Record<string, string>)[name] ?? '', context);
+      const given = await parseSettings(
+        (name) => (required as Record<string, string>)[name] ?? defaults[name] ?? '',
+        context,
+      );
+      expect(bare).toEqual(given);
+    }
+  });
+
   it('fits the default name into 100 characters', async () => {
     process.env.GITHUB_REPOSITORY = `acme/${'r'.repeat(120)}`;
     const s = await settingsFor({ template: TEMPLATE });
