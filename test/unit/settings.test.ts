@@ -56,16 +56,14 @@ describe('readSettings', () => {
   it("falls back to action.yml's defaults when the runner passes no value (local runs, other runners)", async () => {
     const context = { apiKey: KEY, warn: () => undefined, defaultName: async () => 'n' };
     const defaults = await actionDefaults();
-    for (const required of [
+    const cases: Array<Record<string, string>> = [
       { template: TEMPLATE },
       { action: 'list', owner: 'acme' },
       { action: 'pause', project: TEMPLATE },
-    ]) {
-      const bare = await parseSettings((name) => (required as Record<string, string>)[name] ?? '', context);
-      const given = await parseSettings(
-        (name) => (required as Record<string, string>)[name] ?? defaults[name] ?? '',
-        context,
-      );
+    ];
+    for (const required of cases) {
+      const bare = await parseSettings((name) => required[name] ?? '', context);
+      const given = await parseSettings((name) => required[name] ?? defaults[name] ?? '', context);
       expect(bare).toEqual(given);
     }
   });
