@@ -7,6 +7,7 @@
  * BENCH_RUNS sets the runs per side (default 15, at least 10).
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,11 @@ interface Sample {
   ms: number;
   rssKb: number;
   connections: number;
+}
+
+if (!existsSync(TIME)) {
+  console.error(`${TIME} (GNU time, for peak RSS) is missing: install it with 'apt-get install time'.`);
+  process.exit(1);
 }
 
 const emulator = await startEmulator({ rateLimit: false });

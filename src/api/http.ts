@@ -218,7 +218,7 @@ export class HttpClient {
       await new Promise(setImmediate);
       return { answer: { status: response.status, headers: response.headers, text } };
     } catch (error) {
-      return { failure: describeFailure(error) };
+      return { failure: describeNetworkFailure(error) };
     }
   }
 
@@ -295,7 +295,7 @@ function parseJson(answer: Answer): { ok: true; value: unknown } | { ok: false; 
   }
 }
 
-function describeFailure(error: unknown): { code: string; timedOut: boolean; message: string; cause: unknown } {
+function describeNetworkFailure(error: unknown): { code: string; timedOut: boolean; message: string; cause: unknown } {
   const name = error instanceof Error ? error.name : '';
   if (name === 'TimeoutError' || name === 'AbortError') {
     return { code: 'timeout', timedOut: true, message: 'timed out', cause: error };
