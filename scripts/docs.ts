@@ -14,7 +14,8 @@ interface ActionYaml {
 const root = new URL('../', import.meta.url);
 
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
+  // Markdown would take <repository> for an HTML tag and hide it.
+  return text.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\s+/g, ' ').trim();
 }
 
 export function tables(action: ActionYaml): { inputs: string; outputs: string } {
