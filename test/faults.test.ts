@@ -2,6 +2,8 @@
  * Behaviour under faults, through dist/index.js and the emulator's fault
  * injection: retries, rate limits, timeouts, re-run safety and the key.
  */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KEYS, TEMPLATES } from './emulator/accounts.ts';
 import { type Emulator, startEmulator } from './emulator/emulator.ts';
@@ -373,6 +375,32 @@ describe('proxies', () => {
       expect(proxy.seen).toEqual([]);
     } finally {
       await proxy.close();
+    }
+  });
+
+  it('HTTPS_PROXY tunnels an https base-url through CONNECT', async () => {
+    const fixtures = new URL('./fixtures/', import.meta.url);
+    const cert = await readFile(new URL('localhost-cert.pem', fixtures), 'utf8');
+    const secure = await startEmulator({
+      rateLimit: false,
+      tls: { cert, key: await readFile(new URL('localhost-key.pem', fixtures), 'utf8') },
+    });
+    const proxy = await startProxy();
+    try {
+      const r = await runAction(
+        { 'base-url': secure.url, 'api-key': KEYS.pro, ...clone, owner: 'acme', approve: 'true' },
+        {
+          env: { HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: fileURLToPath(new URL('localhost-cert.pem', fixtures)) },
+        },
+      );
+      expect(r.exitCode, r.stdout).toBe(0);
+      expect(secure.url).toMatch(/^https:/);
+      expect(proxy.seen).toEqual([`CONNECT ${new URL(secure.url).host}`]);
+      expect(secure.requests.map((q) => q.method)).toEqual(['GET', 'POST', 'POST']);
+      expect(r.outputs.status).toBe('active');
+    } finally {
+      await proxy.close();
+      await secure.close();
     }
   });
 

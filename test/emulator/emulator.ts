@@ -4,7 +4,8 @@
  * demo and the benchmarks run the action against it.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { ACCOUNTS, type Account, COMPLETED_PROJECT, seededUid, TASK_TYPES } from './accounts.ts';
 
@@ -82,6 +83,8 @@ export interface EmulatorOptions {
   host?: string;
   /** Requests per window per key; the API's default is 100 a minute. */
   rateLimit?: { limit: number; windowMs: number } | false;
+  /** Serve https with this key and certificate. */
+  tls?: { key: string; cert: string };
 }
 
 interface Reply {
@@ -108,7 +111,8 @@ export class Emulator {
   /** TCP connections accepted since start. */
   connections = 0;
   #faults: Array<FaultRule & { left: number; skipped: number }> = [];
-  #server = createServer((req, res) => void this.#handle(req, res));
+  #server: Server;
+  #scheme: 'http' | 'https';
   #sockets = new Map<Socket, number>();
   #windows = new Map<string, { start: number; count: number }>();
   #counter = 0;
@@ -117,7 +121,11 @@ export class Emulator {
 
   constructor(options: EmulatorOptions = {}) {
     this.#rateLimit = options.rateLimit ?? { limit: 100, windowMs: 60_000 };
-    this.#server.on('connection', (socket) => {
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.#handle(req, res);
+    this.#scheme = options.tls ? 'https' : 'http';
+    this.#server = options.tls ? createHttpsServer(options.tls, handler) : createServer(handler);
+    // Over TLS, requests arrive on the TLS socket, not on the TCP one under it.
+    this.#server.on(options.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
       this.connections += 1;
       this.#sockets.set(socket, this.connections);
       socket.on('close', () => this.#sockets.delete(socket));
@@ -133,7 +141,7 @@ export class Emulator {
     });
     const { port, address } = this.#server.address() as AddressInfo;
     const host = address.includes(':') ? `[${address}]` : address;
-    this.#url = `http://${host}:${port}${API}`;
+    this.#url = `${this.#scheme}://${host}:${port}${API}`;
     return this.#url;
   }
 
@@ -322,7 +330,7 @@ export class Emulator {
         return this.#send(res, record, reply, limits);
       }
       case 'repeat-next': {
-        (reply.body as { next: string | null }).next = `http://${req.headers.host}${path}`;
+        (reply.body as { next: string | null }).next = `${this.#scheme}://${req.headers.host}${path}`;
         return this.#send(res, record, reply, limits);
       }
     }
@@ -385,7 +393,7 @@ export class Emulator {
     }
     const page = results.slice(offset, offset + limit);
     const link = (at: number) => {
-      const next = new URL(`http://${req.headers.host}${url.pathname}${url.search}`);
+      const next = new URL(`${this.#scheme}://${req.headers.host}${url.pathname}${url.search}`);
       if (at === 0) next.searchParams.delete('cursor');
       else next.searchParams.set('cursor', encodeCursor(at));
       return next.href;
