@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { AvalaClient } from './api/client.ts';
-import { AvalaError } from './api/errors.ts';
+import { AvalaError, redact } from './api/errors.ts';
 import { HttpClient, type RequestRecord } from './api/http.ts';
 import { createFetch } from './api/transport.ts';
 import { API_KEY_ENV, Inputs, Outputs } from './constants.ts';
@@ -75,17 +75,16 @@ async function fail(error: unknown, settings: Settings | undefined, requests: Re
   const { message, code, docUrl } = describeFailure(error);
   // The runner masks the key; redacting here as well keeps it out of the summary file and any other reader.
   const key = settings?.apiKey ?? (core.getInput(Inputs.ApiKey) || process.env[API_KEY_ENV] || '');
-  const redact = (text: string) => (key ? text.split(key).join('***') : text);
-  if (!(error instanceof InputError) && error instanceof Error && error.stack) core.debug(redact(error.stack));
+  if (!(error instanceof InputError) && error instanceof Error && error.stack) core.debug(redact(error.stack, key));
   core.setOutput(Outputs.ErrorCode, code);
   const title =
     error instanceof InputError
       ? 'Avala action: invalid input'
       : `Avala ${settings ? `${settings.action} ` : 'action '}failed`;
-  core.error(redact(message), { title });
+  core.error(redact(message, key), { title });
   process.exitCode = 1;
   try {
-    await writeSummary({ title, text: redact(message), failed: true, projects: [], requests, code, docUrl });
+    await writeSummary({ title, text: redact(message, key), failed: true, projects: [], requests, code, docUrl });
   } catch (summaryError) {
     core.warning(`Could not write the job summary: ${String(summaryError)}`);
   }

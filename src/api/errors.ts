@@ -72,6 +72,11 @@ function formatMessage(o: AvalaErrorOptions): string {
   return oneLine(o.docUrl ? `${head}. See ${o.docUrl}` : head);
 }
 
+/** Replaces every occurrence of a secret, so that text that echoes it can be logged or reported. */
+export function redact(text: string, secret: string): string {
+  return secret ? text.split(secret).join('***') : text;
+}
+
 /** Collapses white space so that an error is one log line and one annotation. */
 export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();

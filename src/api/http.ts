@@ -1,4 +1,4 @@
-import { AvalaError, describeErrorBody, isObject, oneLine } from './errors.ts';
+import { AvalaError, describeErrorBody, isObject, oneLine, redact } from './errors.ts';
 import {
   backoffDelay,
   MAX_WAIT_MS,
@@ -255,7 +255,7 @@ export class HttpClient {
 
   /** An answer that echoes the key must not carry it into a log line or an error message. */
   #redact(text: string): string {
-    return text.split(this.#o.apiKey).join('***');
+    return redact(text, this.#o.apiKey);
   }
 
   #noteRateLimit(headers: { get(name: string): string | null }): void {
