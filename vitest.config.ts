@@ -5,6 +5,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // Most of a test file's time is spent waiting on sockets and timers, not on a core: three files at once
+    // keep a 2-core machine busy (vitest's default there is one file at a time).
+    maxWorkers: 3,
     // Lets Node load @actions/workflow-parser, whose JSON imports lack an import attribute.
     setupFiles: ['test/support/json-imports.ts'],
   },

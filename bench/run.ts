@@ -12,8 +12,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KEYS, TEMPLATES } from '../test/emulator/accounts.ts';
-import { startEmulator } from '../test/emulator/emulator.ts';
+import { KEYS, TEMPLATES } from '../emulator/seed.ts';
+import { startEmulator } from '../emulator/server.ts';
 import { DIST, ROOT, runnerEnv } from '../test/support/run-action.ts';
 
 const RUNS = Math.max(10, Number(process.env.BENCH_RUNS ?? 15));

@@ -3,9 +3,9 @@
  * network. Runs the built dist/index.js exactly as the runner would, through
  * list → clone with approve → pause → resume, printing each step's log and outputs.
  */
-import { KEYS, TEMPLATES } from '../test/emulator/accounts.ts';
-import { startEmulator } from '../test/emulator/emulator.ts';
-import { logLines, runAction } from '../test/support/run-action.ts';
+import { KEYS, TEMPLATES } from '../emulator/seed.ts';
+import { startEmulator } from '../emulator/server.ts';
+import { DIST, logLines, runAction } from '../test/support/run-action.ts';
 
 const emulator = await startEmulator();
 const common = { 'base-url': emulator.url, 'api-key': KEYS.pro, owner: 'acme' };
@@ -18,7 +18,7 @@ async function step(title: string, inputs: Record<string, string>): Promise<Reco
       .map(([k, v]) => `${k}=${v}`)
       .join(' ')}`,
   );
-  const run = await runAction({ ...common, ...inputs });
+  const run = await runAction({ ...common, ...inputs }, { entry: DIST });
   for (const line of logLines(run)) console.log(`   │ ${line}`);
   for (const name of shown) if (run.outputs[name] !== undefined) console.log(`   → ${name}: ${run.outputs[name]}`);
   console.log(`   exit code ${run.exitCode} in ${Math.round(run.ms)} ms`);

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { startEmulator } from '../test/emulator/emulator.ts';
+import { startEmulator } from '../emulator/server.ts';
 
 const envFile = existsSync('.env') ? '.env' : '.env.example';
 const emulator = await startEmulator({ port: 8787 });

@@ -1,24 +1,26 @@
-import * as core from '@actions/core';
+import { defaultCloneName } from './actions/clone.ts';
+import { type Job, prepareJob } from './actions/registry.ts';
 import { AvalaClient } from './api/client.ts';
 import { AvalaError, redact } from './api/errors.ts';
 import { HttpClient, type RequestRecord } from './api/http.ts';
 import { createFetch } from './api/transport.ts';
-import { API_KEY_ENV, Inputs, Outputs } from './constants.ts';
-import { AlreadyExistsError, clone } from './operations/clone.ts';
-import { list } from './operations/list.ts';
-import type { OperationResult } from './operations/result.ts';
-import { changeStatus } from './operations/transition.ts';
-import { writeOutputs } from './outputs.ts';
-import { InputError, readSettings, type Settings } from './settings.ts';
-import { writeSummary } from './summary.ts';
+import { InputError } from './inputs/errors.ts';
+import { API_KEY_ENV } from './inputs/inputs.ts';
+import { type OperationResult, PartialFailure } from './operations/result.ts';
+import { githubRunner } from './runner/github.ts';
+import { writeOutputs } from './runner/outputs.ts';
+import type { Runner } from './runner/runner.ts';
+import { renderSummary } from './runner/summary.ts';
 import { USER_AGENT } from './version.ts';
 
-/** The action: settings → operation → outputs and summary. Never throws; a failure fails the step. */
-export async function run(): Promise<void> {
+/** The action: inputs → job → outputs and summary. Never throws; a failure fails the step. */
+export async function run(runner: Runner = githubRunner()): Promise<void> {
   const requests: RequestRecord[] = [];
-  let settings: Settings | undefined;
+  const apiKey = readApiKey(runner);
+  let job: Job | undefined;
   try {
-    settings = await readSettings();
+    job = await readJob(runner, apiKey);
+    const { settings } = job;
     const http = new HttpClient({
       baseUrl: settings.baseUrl,
       apiKey: settings.apiKey,
@@ -26,74 +28,78 @@ export async function run(): Promise<void> {
       timeoutMs: settings.timeoutMs,
       retries: settings.retries,
       readOnly: settings.dryRun,
-      fetch: await createFetch(),
-      // Debug lines (request and answer bodies) are built and written only when the runner shows them.
-      log: { info: core.info, debug: core.isDebug() ? core.debug : () => undefined, warning: core.warning },
+      fetch: await createFetch(runner.env),
+      log: { info: runner.info, debug: runner.debug ?? (() => undefined), warning: runner.warning },
       onRequest: (record) => requests.push(record),
     });
     const api = new AvalaClient(http);
-    const current = settings;
-    const result = await core.group(title(current), () => perform(current, api));
-    core.info(result.summary);
-    await writeOutputs(result);
-    await writeSummary({
-      title: title(current),
-      text: result.summary,
-      failed: false,
-      projects: result.projects ?? (result.project ? [result.project] : []),
-      requests,
-    });
+    const current = job;
+    const result = await runner.group(job.title, () => current.run(api, runner));
+    runner.info(result.summary);
+    await writeOutputs(runner, result);
+    await runner.appendSummary(
+      renderSummary({ title: job.title, text: result.summary, failed: false, projects: listed(result), requests }),
+    );
   } catch (error) {
-    await fail(error, settings, requests);
+    await fail(runner, error, job, apiKey, requests);
   }
 }
 
-function perform(s: Settings, api: AvalaClient): Promise<OperationResult> {
-  switch (s.action) {
-    case 'clone':
-      return clone(s, api);
-    case 'list':
-      return list(s, api);
-    default:
-      return changeStatus(s, api);
-  }
+/** The key from `api-key` or the environment, masked before anything else can print it. */
+export function readApiKey(runner: Runner): string {
+  const apiKey = runner.input('api-key') || (runner.env[API_KEY_ENV] ?? '').trim();
+  if (apiKey) runner.secret(apiKey);
+  return apiKey;
 }
 
-function title(s: Settings): string {
-  const dry = s.dryRun ? ' (dry run)' : '';
-  switch (s.action) {
-    case 'clone':
-      return `Avala: clone template ${s.template} as "${s.name}"${s.approve ? ' and approve it' : ''}${dry}`;
-    case 'list':
-      return `Avala: list the projects of ${s.owner}${dry}`;
-    default:
-      return `Avala: ${s.action} project ${s.project}${dry}`;
-  }
+/** The inputs as a job to run, or an InputError naming the first bad one. */
+export function readJob(runner: Runner, apiKey: string): Promise<Job> {
+  return prepareJob((name) => runner.input(name), {
+    apiKey,
+    warn: (message) => runner.warning(message),
+    defaultName: async () => defaultCloneName(runner.workflow),
+  });
 }
 
-async function fail(error: unknown, settings: Settings | undefined, requests: RequestRecord[]): Promise<void> {
+function listed(result: OperationResult) {
+  return result.projects ?? (result.project ? [result.project] : []);
+}
+
+async function fail(
+  runner: Runner,
+  thrown: unknown,
+  job: Job | undefined,
+  key: string,
+  requests: RequestRecord[],
+): Promise<void> {
+  // Part of the work may have been done: later steps still get what it made.
+  const partial = thrown instanceof PartialFailure ? thrown.result : undefined;
+  const error = thrown instanceof PartialFailure ? thrown.cause : thrown;
+  if (partial) await writeOutputs(runner, partial);
   const { message, code, docUrl } = describeFailure(error);
-  // The runner masks the key; redacting here as well keeps it out of the summary file and any other reader.
-  const key = settings?.apiKey ?? (core.getInput(Inputs.ApiKey) || process.env[API_KEY_ENV] || '');
-  if (!(error instanceof InputError) && error instanceof Error && error.stack) core.debug(redact(error.stack, key));
-  core.setOutput(Outputs.ErrorCode, code);
+  if (!(error instanceof InputError) && error instanceof Error && error.stack) runner.debug?.(redact(error.stack, key));
+  runner.output('error-code', code);
   const title =
     error instanceof InputError
       ? 'Avala action: invalid input'
-      : `Avala ${settings ? `${settings.action} ` : 'action '}failed`;
-  core.error(redact(message, key), { title });
-  process.exitCode = 1;
+      : `Avala ${job ? `${job.settings.action} ` : 'action '}failed`;
+  // The runner masks the key; redacting here as well keeps it out of the summary file and any other reader.
+  const text = redact(message, key);
+  runner.fail(text, title);
   try {
-    await writeSummary({ title, text: redact(message, key), failed: true, projects: [], requests, code, docUrl });
+    const projects = partial ? listed(partial) : [];
+    await runner.appendSummary(renderSummary({ title, text, failed: true, projects, requests, code, docUrl }));
   } catch (summaryError) {
-    core.warning(`Could not write the job summary: ${String(summaryError)}`);
+    runner.warning(`Could not write the job summary: ${String(summaryError)}`);
   }
 }
 
+/** The message and `error-code` of a failure: errors of the action's own kinds carry their code. */
 function describeFailure(error: unknown): { message: string; code: string; docUrl?: string | undefined } {
-  if (error instanceof InputError) return { message: error.message, code: 'invalid-input' };
-  if (error instanceof AlreadyExistsError) return { message: error.message, code: 'already-exists' };
   if (error instanceof AvalaError) return { message: error.message, code: error.errorCode, docUrl: error.docUrl };
+  if (error instanceof Error && 'errorCode' in error && typeof error.errorCode === 'string') {
+    return { message: error.message, code: error.errorCode };
+  }
   const message = error instanceof Error ? error.message : String(error);
   return { message: `Unexpected error: ${message}`, code: 'unexpected' };
 }

@@ -1,8 +1,12 @@
-/** dist/index.js as the runner runs it, against the emulator: every action and each class of error. */
+/**
+ * The action's run() in process, with the runner's environment and its writes
+ * read back as the runner reads them, against the emulator: every action and
+ * each class of error. faults.test.ts runs the action as a process.
+ */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { COMPLETED_PROJECT, DATASET, KEYS, TEMPLATES } from './emulator/accounts.ts';
-import { type Emulator, startEmulator } from './emulator/emulator.ts';
-import { logLines, runAction } from './support/run-action.ts';
+import { COMPLETED_PROJECT, DATASET, KEYS, TEMPLATES } from '../emulator/seed.ts';
+import { type Emulator, startEmulator } from '../emulator/server.ts';
+import { logLines, runInProcess } from './support/run-action.ts';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -12,7 +16,7 @@ afterAll(() => emu.close());
 beforeEach(() => emu.reset());
 
 const run = (inputs: Record<string, string>, key: string = KEYS.pro) =>
-  runAction({ 'base-url': emu.url, 'api-key': key, ...inputs });
+  runInProcess({ 'base-url': emu.url, 'api-key': key, ...inputs });
 
 function body(method: string, path: string): unknown {
   const calls = emu.calls(method, path);
@@ -263,7 +267,13 @@ describe('list', () => {
   });
 
   it('writes the projects-file under RUNNER_TEMP', async () => {
-    const r = await runAction({ 'base-url': emu.url, 'api-key': KEYS.pro, action: 'list', owner: 'acme', limit: '2' });
+    const r = await runInProcess({
+      'base-url': emu.url,
+      'api-key': KEYS.pro,
+      action: 'list',
+      owner: 'acme',
+      limit: '2',
+    });
     expect(r.outputs['projects-file']).toMatch(/avala-action-.*\/avala-projects-.*\.json$/);
     expect(r.everything.split(r.outputs.projects ?? 'x').length).toBeGreaterThan(2);
   });

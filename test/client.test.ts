@@ -1,10 +1,10 @@
 /** The API client and its HTTP layer against the emulator, in process: no mocks, real sockets. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { KEYS, TEMPLATES } from '../emulator/seed.ts';
+import { type Emulator, startEmulator } from '../emulator/server.ts';
 import { AvalaClient } from '../src/api/client.ts';
 import type { AvalaError } from '../src/api/errors.ts';
 import { HttpClient, type HttpOptions } from '../src/api/http.ts';
-import { KEYS, TEMPLATES } from './emulator/accounts.ts';
-import { type Emulator, startEmulator } from './emulator/emulator.ts';
 
 let emu: Emulator;
 beforeAll(async () => {

@@ -3,8 +3,8 @@
  * the reference, every other test would prove less.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { COMPLETED_PROJECT, KEYS, TEMPLATES } from './emulator/accounts.ts';
-import { type Emulator, startEmulator } from './emulator/emulator.ts';
+import { COMPLETED_PROJECT, KEYS, TEMPLATES } from '../emulator/seed.ts';
+import { type Emulator, startEmulator } from '../emulator/server.ts';
 
 let emu: Emulator;
 beforeAll(async () => {

@@ -5,11 +5,13 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { KEYS, TEMPLATES } from '../emulator/seed.ts';
+import { type Emulator, startEmulator } from '../emulator/server.ts';
+import { parseSettings, type Settings } from '../src/actions/registry.ts';
 import { AvalaClient } from '../src/api/client.ts';
+import { AvalaError } from '../src/api/errors.ts';
 import { HttpClient } from '../src/api/http.ts';
-import { InputError, parseSettings, type Settings } from '../src/settings.ts';
-import { KEYS, TEMPLATES } from './emulator/accounts.ts';
-import { type Emulator, startEmulator } from './emulator/emulator.ts';
+import { InputError } from '../src/inputs/errors.ts';
 import { runAction } from './support/run-action.ts';
 
 let emu: Emulator;
@@ -83,8 +85,15 @@ describe('arbitrary inputs', () => {
           expect(url.pathname.split('/').filter((seg) => seg === '..' || seg === '.')).toEqual([]);
         }
         if (settings.owner) {
-          const list = await api.listProjects(settings.owner, { limit: 1 }).catch(() => []);
-          expect(Array.isArray(list)).toBe(true);
+          // A valid owner is listed, or is unknown to the API (404): never a path the API cannot route.
+          const outcome = await api.listProjects(settings.owner, { limit: 1 }).then(
+            (projects) => projects.length,
+            (error: unknown) => error,
+          );
+          if (typeof outcome !== 'number') {
+            expect(outcome).toBeInstanceOf(AvalaError);
+            expect((outcome as AvalaError).status).toBe(404);
+          }
         }
         for (const r of emu.requests) expect(r.path.startsWith('/api/v1/projects/')).toBe(true);
       }),
@@ -92,7 +101,7 @@ describe('arbitrary inputs', () => {
     );
   });
 
-  it('through dist/index.js: a request under /api/v1/projects/, or invalid-input and none', async () => {
+  it('as a process: a request under /api/v1/projects/, or invalid-input and none', async () => {
     let sent = 0;
     let refused = 0;
     await fc.assert(

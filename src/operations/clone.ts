@@ -1,18 +1,31 @@
-import * as core from '@actions/core';
 import type { AvalaClient } from '../api/client.ts';
 import { AvalaError } from '../api/errors.ts';
 import type { CloneRequest, Project } from '../api/types.ts';
-import { writeOutputs } from '../outputs.ts';
-import type { CloneSettings } from '../settings.ts';
-import { describeProject, type OperationResult } from './result.ts';
+import type { Reporter } from './reporter.ts';
+import { describeProject, type OperationResult, PartialFailure } from './result.ts';
 import { approveOnce } from './transition.ts';
+
+/** What a clone needs to know. */
+export interface CloneOptions {
+  template: string;
+  dataset: string | undefined;
+  lidarDataset: string | undefined;
+  slice: string | undefined;
+  name: string;
+  copyCollaborators: boolean;
+  approve: boolean;
+  ifExists: 'reuse' | 'fail';
+  owner: string | undefined;
+  dryRun: boolean;
+}
 
 export class AlreadyExistsError extends Error {
   override readonly name = 'AlreadyExistsError';
+  readonly errorCode = 'already-exists';
 }
 
 /** The clone body exactly as the API expects it: the dataset fields only when given. */
-export function cloneBody(s: CloneSettings): CloneRequest {
+export function cloneBody(s: CloneOptions): CloneRequest {
   return {
     source_project_uid: s.template,
     name: s.name,
@@ -23,7 +36,7 @@ export function cloneBody(s: CloneSettings): CloneRequest {
   };
 }
 
-export async function clone(s: CloneSettings, api: AvalaClient): Promise<OperationResult> {
+export async function clone(s: CloneOptions, api: AvalaClient, report: Reporter): Promise<OperationResult> {
   const existing = s.owner ? await api.findByName(s.owner, s.name) : undefined;
   let project: Project;
   let created = false;
@@ -34,43 +47,49 @@ export async function clone(s: CloneSettings, api: AvalaClient): Promise<Operati
         `Project "${s.name}" already exists for owner ${s.owner} (uid ${existing.uid}, ${existing.status}), and if-exists is fail.`,
       );
     }
-    core.notice(
+    report.notice(
       `Reusing project ${describeProject(existing)} of owner ${s.owner}: a project of that name exists already.`,
-      {
-        title: 'Avala project reused',
-      },
+      'Avala project reused',
     );
     project = existing;
   } else if (s.dryRun) {
-    core.info(`Dry run: would send POST ${pathOf(api.cloneUrl())} ${JSON.stringify(cloneBody(s))}`);
+    report.info(`Dry run: would send POST ${pathOf(api.cloneUrl())} ${JSON.stringify(cloneBody(s))}`);
     return {
       summary: `Dry run: would clone template ${s.template} as "${s.name}"${s.approve ? ' and approve it' : ''}.`,
       created: false,
       changed: false,
     };
   } else {
-    project = await createOnce(s, api);
+    project = await createOnce(s, api, report);
     created = true;
   }
 
   let approved = false;
   if (s.approve) {
     if (project.status !== 'pending-approval') {
-      core.notice(`Project ${describeProject(project)} is ${project.status}, not pending-approval: not approving it.`, {
-        title: 'Avala project already approved',
-      });
+      report.notice(
+        `Project ${describeProject(project)} is ${project.status}, not pending-approval: not approving it.`,
+        'Avala project already approved',
+      );
     } else if (s.dryRun) {
-      core.info(`Dry run: would send POST ${pathOf(api.transitionUrl(project.uid, 'approve'))}`);
+      report.info(`Dry run: would send POST ${pathOf(api.transitionUrl(project.uid, 'approve'))}`);
     } else {
       try {
         project = await approveOnce(api, project.uid, s.owner);
       } catch (error) {
+        const advised =
+          error instanceof AvalaError
+            ? error.withAdvice(
+                `Project ${describeProject(project)} was ${created ? 'created' : 'found'} but not approved`,
+              )
+            : error;
         // The project exists either way: later steps (a cleanup, a report) need its uid.
-        await writeOutputs({ summary: '', project, created, changed: created });
-        if (!(error instanceof AvalaError)) throw error;
-        throw error.withAdvice(
-          `Project ${describeProject(project)} was ${created ? 'created' : 'found'} but not approved`,
-        );
+        throw new PartialFailure(advised, {
+          summary: advised instanceof Error ? advised.message : '',
+          project,
+          created,
+          changed: created,
+        });
       }
       approved = true;
     }
@@ -89,7 +108,7 @@ export async function clone(s: CloneSettings, api: AvalaClient): Promise<Operati
  * Sends the clone. When an attempt's outcome is unknown, a clone with `owner`
  * looks the name up before trying again; one without is never sent twice.
  */
-async function createOnce(s: CloneSettings, api: AvalaClient): Promise<Project> {
+async function createOnce(s: CloneOptions, api: AvalaClient, report: Reporter): Promise<Project> {
   const { owner } = s;
   const recover = owner
     ? async () => {
@@ -100,7 +119,7 @@ async function createOnce(s: CloneSettings, api: AvalaClient): Promise<Project> 
   try {
     const project = await api.clone(cloneBody(s), recover);
     if (owner && project.owner_name && project.owner_name !== owner) {
-      core.warning(
+      report.warning(
         `Project ${project.uid} belongs to ${project.owner_name}, not to owner ${owner}: a re-run will not find it. Set owner to ${project.owner_name}.`,
       );
     }

@@ -1,8 +1,15 @@
 import type { AvalaClient } from '../api/client.ts';
-import type { ListSettings } from '../settings.ts';
 import type { OperationResult } from './result.ts';
 
-export async function list(s: ListSettings, api: AvalaClient): Promise<OperationResult> {
+/** What a list needs to know. */
+export interface ListOptions {
+  owner: string;
+  name: string | undefined;
+  ordering: string | undefined;
+  limit: number;
+}
+
+export async function list(s: ListOptions, api: AvalaClient): Promise<OperationResult> {
   const projects = await api.listProjects(s.owner, {
     limit: s.limit,
     ...(s.name ? { name: s.name } : {}),

@@ -10,6 +10,20 @@ export interface OperationResult {
   changed?: boolean;
 }
 
+/**
+ * A failure after part of the work was done (a project created, then its approve
+ * refused): the error says what failed, the result what later steps can still use.
+ */
+export class PartialFailure extends Error {
+  override readonly name = 'PartialFailure';
+  readonly result: OperationResult;
+
+  constructor(cause: unknown, result: OperationResult) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.result = result;
+  }
+}
+
 /** A project as the log and messages name it: `"Batch 7" (uid, status)`. */
 export function describeProject(p: Project): string {
   return `"${p.name}" (${p.uid}, ${p.status})`;

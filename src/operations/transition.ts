@@ -1,10 +1,17 @@
-import * as core from '@actions/core';
 import type { AvalaClient } from '../api/client.ts';
 import { AvalaError } from '../api/errors.ts';
 import type { Recovery } from '../api/http.ts';
 import { type Project, TRANSITIONS, type Transition, transitionsFrom } from '../api/types.ts';
-import type { TransitionSettings } from '../settings.ts';
+import type { Reporter } from './reporter.ts';
 import { describeProject, type OperationResult } from './result.ts';
+
+/** What a status change needs to know. */
+export interface TransitionOptions {
+  action: Transition;
+  project: string;
+  owner: string | undefined;
+  dryRun: boolean;
+}
 
 const PAST: Record<Transition, string> = {
   approve: 'Approved',
@@ -14,14 +21,14 @@ const PAST: Record<Transition, string> = {
   archive: 'Archived',
 };
 
-export async function changeStatus(s: TransitionSettings, api: AvalaClient): Promise<OperationResult> {
+export async function changeStatus(s: TransitionOptions, api: AvalaClient, report: Reporter): Promise<OperationResult> {
   const { action, project: uid, owner } = s;
   const { to } = TRANSITIONS[action];
 
   if (s.dryRun) {
     const current = owner ? await api.findByUid(owner, uid) : undefined;
     const url = api.transitionUrl(uid, action);
-    core.info(`Dry run: would send POST ${url.pathname}`);
+    report.info(`Dry run: would send POST ${url.pathname}`);
     const now = current ? ` (now ${current.status})` : '';
     return {
       summary: `Dry run: would ${action} project ${uid}${now}.`,
@@ -38,9 +45,10 @@ export async function changeStatus(s: TransitionSettings, api: AvalaClient): Pro
     // The API refuses a transition from the wrong status with a 400: find out which status it is.
     const current = owner ? await api.findByUid(owner, uid) : undefined;
     if (current?.status === to) {
-      core.notice(`Project ${describeProject(current)} is already ${to}: nothing to do.`, {
-        title: `Avala project already ${to}`,
-      });
+      report.notice(
+        `Project ${describeProject(current)} is already ${to}: nothing to do.`,
+        `Avala project already ${to}`,
+      );
       return {
         summary: `Project ${describeProject(current)} was already ${to}; nothing was changed.`,
         project: current,

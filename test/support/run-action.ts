@@ -1,7 +1,10 @@
 /**
- * Runs dist/index.js the way the runner does: a child process, every input as
- * an INPUT_* variable (action.yml's defaults first), and GITHUB_OUTPUT and
- * GITHUB_STEP_SUMMARY files to read back.
+ * Runs the action the way the runner does: every input as an INPUT_* variable
+ * (action.yml's defaults first), and GITHUB_OUTPUT and GITHUB_STEP_SUMMARY
+ * files to read back. `runAction` starts a child process on src/index.ts (Node
+ * 24 runs it directly, so a stale bundle cannot pass a test), or on the bundle
+ * for its smoke test; `runInProcess` calls run() with the same environment and
+ * captures what it writes, for the many tests that need no process of their own.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -12,6 +15,9 @@ import { parse } from 'yaml';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DIST = join(ROOT, 'dist/index.js');
+export const SOURCE = join(ROOT, 'src/index.ts');
+/** Node keeps the type-stripped source here between runs, which halves a run's start-up. */
+const COMPILE_CACHE = join(ROOT, 'node_modules/.cache/avala-action-compile');
 
 export interface ActionRun {
   exitCode: number;
@@ -32,6 +38,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Kills the process after this many ms. */
   killAfterMs?: number;
+  /** The script to run: src/index.ts unless a test is about the bundle. */
+  entry?: string;
 }
 
 interface ActionYaml {
@@ -71,31 +79,58 @@ export async function runnerEnv(dir: string, inputs: Record<string, string>): Pr
   return env;
 }
 
-export async function runAction(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
+export function runAction(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
+  return inRunnerEnv(inputs, options, (env) => spawnAction(options.entry ?? SOURCE, env, options.killAfterMs));
+}
+
+/** The same run as runAction, in this process: run() with the runner's environment, its writes captured. */
+export function runInProcess(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
+  return inRunnerEnv(inputs, options, async (env) => {
+    const { run } = await import('../../src/main.ts');
+    const { githubRunner } = await import('../../src/runner/github.ts');
+    const saved = new Map<string, string | undefined>();
+    for (const name of Object.keys(process.env)) {
+      if (/^(INPUT_|GITHUB_|RUNNER_|AVALA_)/.test(name)) saved.set(name, process.env[name]);
+    }
+    for (const name of saved.keys()) delete process.env[name];
+    for (const [name, value] of Object.entries(env)) {
+      if (name === 'PATH' || name === 'HOME') continue;
+      if (!saved.has(name)) saved.set(name, process.env[name]);
+      process.env[name] = value;
+    }
+    let stdout = '';
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      stdout += String(chunk);
+      return true;
+    }) as typeof process.stdout.write;
+    process.exitCode = undefined;
+    try {
+      await run(githubRunner(process.env));
+      return { exitCode: Number(process.exitCode ?? 0), stdout, stderr: '' };
+    } finally {
+      process.stdout.write = write;
+      process.exitCode = undefined;
+      for (const [name, value] of saved) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+}
+
+async function inRunnerEnv(
+  inputs: Record<string, string>,
+  options: RunOptions,
+  start: (env: Record<string, string>) => Promise<{ exitCode: number; stdout: string; stderr: string }>,
+): Promise<ActionRun> {
   const dir = await mkdtemp(join(tmpdir(), 'avala-action-'));
   try {
     const env = { ...(await runnerEnv(dir, inputs)), ...options.env };
     await writeFile(env.GITHUB_OUTPUT as string, '');
     await writeFile(env.GITHUB_STEP_SUMMARY as string, '');
     const started = performance.now();
-    const { exitCode, stdout, stderr } = await new Promise<{ exitCode: number; stdout: string; stderr: string }>(
-      (resolve) => {
-        const child = execFile(
-          process.execPath,
-          [DIST],
-          {
-            env,
-            encoding: 'utf8',
-            maxBuffer: 256 * 1024 * 1024,
-            ...(options.killAfterMs ? { timeout: options.killAfterMs } : {}),
-          },
-          (error, stdout, stderr) => {
-            const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-            resolve({ exitCode: child.exitCode ?? code, stdout, stderr });
-          },
-        );
-      },
-    );
+    const { exitCode, stdout, stderr } = await start(env);
     const ms = performance.now() - started;
     const outputText = await readFile(env.GITHUB_OUTPUT as string, 'utf8');
     const summary = await readFile(env.GITHUB_STEP_SUMMARY as string, 'utf8');
@@ -114,6 +149,29 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+function spawnAction(
+  entry: string,
+  env: Record<string, string>,
+  killAfterMs: number | undefined,
+): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [entry],
+      {
+        env: { NODE_COMPILE_CACHE: COMPILE_CACHE, ...env },
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
+        ...(killAfterMs ? { timeout: killAfterMs } : {}),
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ exitCode: child.exitCode ?? code, stdout, stderr });
+      },
+    );
+  });
 }
 
 /** Reads a GITHUB_OUTPUT file: `name<<DELIMITER`, the value, `DELIMITER`. */

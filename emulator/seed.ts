@@ -64,3 +64,50 @@ export const COMPLETED_PROJECT = '770a9600-a40d-63f6-c938-668877660004';
 
 /** The dataset UID from the seed file's clone example (not hexadecimal either). */
 export const DATASET = '880b0700-b51e-74g7-d049-779988770000';
+
+/** What every reset starts from: each customer's templates and completed batch, and one public project. */
+export interface SeedProject {
+  uid: string;
+  name: string;
+  task_type: string;
+  status: string;
+  visibility: 'public' | 'private';
+  owner_name: string;
+  short_description: string;
+}
+
+export function seedProjects(): SeedProject[] {
+  const seeded: SeedProject[] = ACCOUNTS.filter((a) => a.role === 'customer').flatMap((account): SeedProject[] => [
+    ...TASK_TYPES.map((taskType, n) => ({
+      uid: seededUid(account, n),
+      name: `Template: ${taskType}`,
+      task_type: taskType,
+      status: 'active',
+      visibility: 'private' as const,
+      owner_name: account.username,
+      short_description: `Template for ${taskType}`,
+    })),
+    {
+      uid: seededUid(account, TASK_TYPES.length),
+      name: 'Finished batch',
+      task_type: 'image-annotation',
+      status: 'completed',
+      visibility: 'private' as const,
+      owner_name: account.username,
+      short_description: 'A batch the platform has completed',
+    },
+  ]);
+  // One public project, visible to every key through its owner's list.
+  const acme = ACCOUNTS[0] as Account;
+  seeded.push({
+    uid: seededUid(acme, 99),
+    name: 'Public showcase',
+    task_type: 'image-annotation',
+    status: 'active',
+    visibility: 'public',
+    owner_name: acme.username,
+    short_description: 'A public project',
+  });
+  if (!seeded.some((p) => p.uid === COMPLETED_PROJECT)) throw new Error('seed is inconsistent');
+  return seeded;
+}

@@ -1,7 +1,7 @@
 /** `npm run emulator`: the emulator on its own, for trying the action by hand. */
 import { parseArgs } from 'node:util';
-import { ACCOUNTS, DATASET, TEMPLATES } from './accounts.ts';
-import { startEmulator } from './emulator.ts';
+import { ACCOUNTS, DATASET, TEMPLATES } from './seed.ts';
+import { startEmulator } from './server.ts';
 
 const { values } = parseArgs({
   options: {
@@ -25,7 +25,7 @@ A dataset UID: ${DATASET}
 
 Try the action against it (input names keep their hyphens, so set them through env):
   env 'INPUT_BASE-URL=${emulator.url}' 'INPUT_API-KEY=${ACCOUNTS[0]?.key}' \\
-    INPUT_ACTION=list INPUT_OWNER=acme INPUT_LIMIT=3 node_modules/.bin/node dist/index.js
+    INPUT_ACTION=list INPUT_OWNER=acme INPUT_LIMIT=3 node_modules/.bin/node src/index.ts
 
 Control: GET ${emulator.origin}/__emulator/requests, POST ${emulator.origin}/__emulator/faults, POST ${emulator.origin}/__emulator/reset
 Ctrl-C to stop.`);

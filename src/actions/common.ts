@@ -1,0 +1,67 @@
+import type { AvalaClient } from '../api/client.ts';
+import { InputError } from '../inputs/errors.ts';
+import { API_KEY_ENV, type InputName, type InputReader } from '../inputs/inputs.ts';
+import { optional, parseBaseUrl, parseBoolean, parseNumber, parseOwner } from '../inputs/validate.ts';
+import type { Reporter } from '../operations/reporter.ts';
+import type { OperationResult } from '../operations/result.ts';
+
+/** The settings every action has: where and how to send requests. */
+export interface Common {
+  apiKey: string;
+  baseUrl: URL;
+  timeoutMs: number;
+  retries: number;
+  dryRun: boolean;
+  owner: string | undefined;
+}
+
+export interface ParseContext {
+  apiKey: string;
+  warn: (message: string) => void;
+  /** The clone name to use when none is given; may throw an InputError. */
+  defaultName: () => Promise<string>;
+}
+
+/**
+ * One action: the inputs it reads beside the common ones, how it turns them
+ * into settings, how the log and summary name a run, and how it runs.
+ */
+export interface ActionSpec<S> {
+  inputs: readonly InputName[];
+  parse(read: InputReader, common: Common, context: ParseContext): Promise<S> | S;
+  title(settings: S): string;
+  run(settings: S, api: AvalaClient, report: Reporter): Promise<OperationResult>;
+}
+
+export function parseCommon(read: InputReader, apiKey: string): Common {
+  return {
+    apiKey: parseApiKey(apiKey),
+    baseUrl: parseBaseUrl('base-url', read('base-url')),
+    timeoutMs: parseNumber('timeout', read('timeout'), { min: 0, max: 600, integer: false }) * 1000,
+    retries: parseNumber('retries', read('retries'), { min: 0, max: 10, integer: true }),
+    dryRun: parseBoolean('dry-run', read('dry-run')),
+    owner: optional(read('owner'), (v) => parseOwner('owner', v)),
+  };
+}
+
+function parseApiKey(value: string): string {
+  if (value === '') {
+    throw new InputError(
+      'api-key',
+      `Missing api-key: set the api-key input (from a secret) or the ${API_KEY_ENV} environment variable.`,
+    );
+  }
+  // The key travels in a header: refuse what a header cannot carry, without echoing it.
+  if (!/^[\x21-\x7e]+$/.test(value)) {
+    throw new InputError(
+      'api-key',
+      'Invalid api-key: it contains white space or characters other than printable ASCII.',
+    );
+  }
+  return value;
+}
+
+/** ` (dry run)` after a title when nothing will be changed. */
+export function dry(s: Common): string {
+  return s.dryRun ? ' (dry run)' : '';
+}

@@ -1,0 +1,56 @@
+/**
+ * Every input the action reads, described once: its name and the default that
+ * action.yml declares (a test keeps the two in step). Which actions use an
+ * input is said by the actions themselves, in the registry.
+ */
+export const INPUTS = {
+  action: { default: 'clone' },
+  'api-key': {},
+  'base-url': { default: 'https://api.avala.ai/api/v1' },
+  template: {},
+  dataset: {},
+  'lidar-dataset': {},
+  slice: {},
+  name: {},
+  'copy-collaborators': { default: 'true' },
+  approve: { default: 'false' },
+  project: {},
+  owner: {},
+  'if-exists': { default: 'reuse' },
+  ordering: {},
+  limit: { default: '100' },
+  timeout: { default: '30' },
+  retries: { default: '3' },
+  'dry-run': { default: 'false' },
+} as const satisfies Record<string, { default?: string }>;
+
+export type InputName = keyof typeof INPUTS;
+
+export const INPUT_NAMES = Object.keys(INPUTS) as InputName[];
+
+/** The inputs every action reads. */
+export const COMMON_INPUTS: readonly InputName[] = [
+  'action',
+  'api-key',
+  'base-url',
+  'owner',
+  'timeout',
+  'retries',
+  'dry-run',
+];
+
+/** The environment variable that holds the key when `api-key` is empty. */
+export const API_KEY_ENV = 'AVALA_API_KEY';
+
+/** Reads an input's raw value by name; '' when it is not set. */
+export type RawReader = (name: string) => string;
+
+/** Reads an input, with its default from INPUTS when the runner passes none (local runs, other runners). */
+export type InputReader = (name: InputName) => string;
+
+export function withDefaults(raw: RawReader): InputReader {
+  return (name) => {
+    const spec: { default?: string } = INPUTS[name];
+    return raw(name) || spec.default || '';
+  };
+}

@@ -1,0 +1,40 @@
+/** The Runner for GitHub's runner (and anything that speaks its protocol), through @actions/core. */
+import { appendFile } from 'node:fs/promises';
+import * as core from '@actions/core';
+import type { Runner } from './runner.ts';
+
+export function githubRunner(env: NodeJS.ProcessEnv = process.env): Runner {
+  return {
+    input: (name) => core.getInput(name),
+    secret: (value) => core.setSecret(value),
+    info: (message) => core.info(escapeLine(message)),
+    notice: (message, title) => core.notice(message, title ? { title } : {}),
+    warning: (message, title) => core.warning(message, title ? { title } : {}),
+    debug: core.isDebug() ? (message) => core.debug(message) : undefined,
+    fail(message, title) {
+      core.error(message, { title });
+      process.exitCode = 1;
+    },
+    output: (name, value) => core.setOutput(name, value),
+    group: (title, fn) => core.group(escapeLine(title), fn),
+    async appendSummary(html) {
+      const file = env.GITHUB_STEP_SUMMARY;
+      if (file) await appendFile(file, html);
+    },
+    workflow: { repository: env.GITHUB_REPOSITORY, sha: env.GITHUB_SHA },
+    env,
+  };
+}
+
+/**
+ * A line of the log cannot hold a line break or other control character: text
+ * from the API (a name, a link) could otherwise start a line with `::` and
+ * issue a workflow command.
+ */
+export function escapeLine(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this escapes.
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}

@@ -1,0 +1,59 @@
+import type { RequestRecord } from '../api/http.ts';
+import type { Project } from '../api/types.ts';
+
+/** Rows of a list shown in the summary; the full list is in the outputs. */
+const MAX_ROWS = 50;
+
+export interface SummaryInput {
+  title: string;
+  /** What was done, or what failed. */
+  text: string;
+  failed: boolean;
+  projects: Project[];
+  requests: RequestRecord[];
+  code?: string | undefined;
+  docUrl?: string | undefined;
+}
+
+/** The job summary as HTML, which GitHub renders within its Markdown. */
+export function renderSummary(input: SummaryInput): string {
+  const parts = [
+    `<h3>${input.failed ? '❌' : '✅'} ${escapeHtml(input.title)}</h3>`,
+    `<p>${escapeHtml(input.text)}</p>`,
+  ];
+  if (input.code) parts.push(`<p>Error code: <code>${escapeHtml(input.code)}</code></p>`);
+  if (input.docUrl && /^https:\/\//.test(input.docUrl)) {
+    parts.push(`<a href="${escapeHtml(input.docUrl)}">API documentation for this error</a>`);
+  }
+  if (input.projects.length > 0) {
+    const rows = input.projects
+      .slice(0, MAX_ROWS)
+      .map((p) => [p.uid, p.name, p.status, p.task_type ?? '', p.owner_name ?? ''].map((c) => escapeHtml(String(c))));
+    parts.push(table(['UID', 'Name', 'Status', 'Task type', 'Owner'], rows));
+    if (input.projects.length > MAX_ROWS) {
+      parts.push(`<p>… and ${input.projects.length - MAX_ROWS} more, in the projects and projects-file outputs.</p>`);
+    }
+  }
+  if (input.requests.length > 0) {
+    const rows = input.requests.map((r) => [
+      r.method,
+      escapeHtml(r.path),
+      String(r.status),
+      `${r.ms} ms`,
+      String(r.attempt + 1),
+    ]);
+    parts.push(
+      `<details><summary>Requests (${input.requests.length})</summary>${table(['Method', 'Path', 'Status', 'Time', 'Attempt'], rows)}</details>`,
+    );
+  }
+  return `${parts.join('\n')}\n`;
+}
+
+function table(head: string[], rows: string[][]): string {
+  const tr = (cells: string[], tag: string) => `<tr>${cells.map((c) => `<${tag}>${c}</${tag}>`).join('')}</tr>`;
+  return `<table>${tr(head, 'th')}${rows.map((r) => tr(r, 'td')).join('')}</table>`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,78 @@
+/** The layout CONTRIBUTING.md describes, kept true: small files, no cycles, each folder within its bounds. */
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './support/run-action.ts';
+
+const SRC = join(ROOT, 'src');
+
+async function sources(dir = SRC): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries.map((e) => (e.isDirectory() ? sources(join(dir, e.name)) : Promise.resolve([join(dir, e.name)]))),
+  );
+  return nested.flat().filter((f) => f.endsWith('.ts'));
+}
+
+/** Every module a file names in an import or re-export, type-only ones included. */
+function specifiers(text: string): string[] {
+  return [...text.matchAll(/^\s*(?:import|export)\b[^'";]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/gm)].map(
+    (m) => (m[1] ?? m[2]) as string,
+  );
+}
+
+const files = await sources();
+const texts = new Map(await Promise.all(files.map(async (f) => [f, await readFile(f, 'utf8')] as const)));
+const rel = (file: string) => relative(SRC, file);
+
+describe('src/', () => {
+  it('has no file over 200 lines', () => {
+    const long = files.filter((f) => (texts.get(f) ?? '').split('\n').length > 201).map(rel);
+    expect(long).toEqual([]);
+  });
+
+  it('has no import cycle', () => {
+    const graph = new Map(
+      files.map((f) => [
+        f,
+        specifiers(texts.get(f) ?? '')
+          .filter((s) => s.startsWith('.'))
+          .map((s) => resolve(dirname(f), s)),
+      ]),
+    );
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (file: string, path: string[]) => {
+      if (state.get(file) === 'done') return;
+      if (state.get(file) === 'open') {
+        cycles.push([...path.slice(path.indexOf(file)), file].map(rel).join(' → '));
+        return;
+      }
+      state.set(file, 'open');
+      for (const next of graph.get(file) ?? []) visit(next, [...path, file]);
+      state.set(file, 'done');
+    };
+    for (const file of files) visit(file, []);
+    expect(cycles).toEqual([]);
+  });
+
+  it('keeps api/ to itself, Node built-ins and undici', () => {
+    const outside = files
+      .filter((f) => rel(f).startsWith('api/'))
+      .flatMap((f) => specifiers(texts.get(f) ?? '').map((s) => [rel(f), s] as const))
+      .filter(([, s]) => !(s.startsWith('./') || s.startsWith('node:') || s === 'undici'));
+    expect(outside).toEqual([]);
+  });
+
+  it('imports @actions/* from the runner adapter only', () => {
+    const users = files.filter((f) => specifiers(texts.get(f) ?? '').some((s) => s.startsWith('@actions/'))).map(rel);
+    expect(users.length).toBeGreaterThan(0);
+    expect(users.filter((f) => !f.startsWith('runner/'))).toEqual([]);
+  });
+
+  it('the checks above can fail: they see a cycle and a forbidden import when there is one', () => {
+    expect(
+      specifiers("import type { A } from './a.ts';\nexport { b } from '../b.ts';\nawait import('undici');"),
+    ).toEqual(['./a.ts', '../b.ts', 'undici']);
+  });
+});

@@ -1,0 +1,226 @@
+/**
+ * Bounds and secrets under faults: timeouts, rate limits, the key and proxies.
+ * Most runs are in process; those about the process itself (timing from spawn
+ * to exit, the key in every byte written, TLS trust from the environment) run
+ * src/index.ts as the runner would. faults.test.ts has retries and re-run safety.
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { KEYS, TEMPLATES } from '../emulator/seed.ts';
+import { type Emulator, startEmulator } from '../emulator/server.ts';
+import { logLines, runAction, runInProcess } from './support/run-action.ts';
+import { closedPort, type Listening, startBystander, startProxy } from './support/servers.ts';
+
+let emu: Emulator;
+let bystander: Listening;
+beforeAll(async () => {
+  emu = await startEmulator({ rateLimit: false });
+  bystander = await startBystander();
+});
+afterAll(async () => {
+  await emu.close();
+  await bystander.close();
+});
+beforeEach(() => emu.reset());
+afterEach(() => expect(bystander.seen).toEqual([]));
+
+const run = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
+  runInProcess({ 'base-url': emu.url, 'api-key': KEYS.pro, ...inputs }, { env });
+const runProcess = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
+  runAction({ 'base-url': emu.url, 'api-key': KEYS.pro, ...inputs }, { env });
+const clone = { template: TEMPLATES.image, name: 'Fault batch' };
+const _named = () => emu.projectsOf('acme').filter((p) => p.name === 'Fault batch');
+const _statuses = (method: string, path?: string) => emu.calls(method, path).map((r) => r.status ?? r.fault);
+
+describe('timeouts', () => {
+  it('a hung server fails a read within (retries + 1) × timeout plus backoff', async () => {
+    emu.inject({ method: 'GET', times: 5, fault: { kind: 'hang' } });
+    const r = await runProcess({ action: 'list', owner: 'acme', timeout: '1', retries: '1' });
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs['error-code']).toBe('timeout');
+    expect(emu.calls('GET')).toHaveLength(2);
+    expect(r.ms).toBeGreaterThanOrEqual(2000);
+    expect(r.ms).toBeLessThan(2000 + 500 + 3000);
+    expect(r.annotations[0]?.message).toBe(
+      'GET /api/v1/projects/acme/?limit=100 failed after 2 attempts: no answer within 1 s',
+    );
+  });
+
+  it('a hung server fails a clone with owner within the same bound, its checks included', async () => {
+    emu.inject({ skip: 1, times: 10, fault: { kind: 'hang' } });
+    const r = await run({ ...clone, owner: 'acme', timeout: '1', retries: '2' });
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs['error-code']).toBe('timeout');
+    // The first lookup is answered; then the clone and two checks time out: (retries + 1) silent attempts in all.
+    expect(emu.requests.map((q) => `${q.method} ${q.fault ?? q.status}`)).toEqual([
+      'GET 200',
+      'POST hang',
+      'GET hang',
+      'GET hang',
+    ]);
+    expect(r.ms).toBeGreaterThanOrEqual(3000);
+    expect(r.ms).toBeLessThan(3000 + 1500 + 3000);
+    expect(emu.calls('POST')).toHaveLength(1);
+  });
+
+  it('a hung clone without owner is not sent again', async () => {
+    emu.inject({ method: 'POST', fault: { kind: 'hang' } });
+    const r = await run({ ...clone, timeout: '0.5' });
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs['error-code']).toBe('timeout');
+    expect(emu.calls('POST')).toHaveLength(1);
+    expect(r.annotations[0]?.message).toContain('The project may have been created');
+  });
+});
+
+describe('rate limits', () => {
+  it('waits for X-RateLimit-Reset when X-RateLimit-Remaining reaches 0 instead of collecting a 429', async () => {
+    const limited = await startEmulator({ rateLimit: { limit: 2, windowMs: 1500 } });
+    try {
+      limited.addProjects('acme', 250);
+      const r = await runInProcess({
+        'base-url': limited.url,
+        'api-key': KEYS.pro,
+        action: 'list',
+        owner: 'acme',
+        limit: '300',
+      });
+      expect(r.exitCode).toBe(0);
+      expect(r.outputs.count).toBe(String(250 + 6));
+      expect(limited.calls('GET').map((q) => q.status)).toEqual([200, 200, 200]);
+      expect(logLines(r).some((l) => /^Rate limit reached; waiting \d\.\d s for X-RateLimit-Reset$/.test(l))).toBe(
+        true,
+      );
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('the key', () => {
+  const leaks = (text: string) =>
+    text
+      .split('\n')
+      .filter((line) => !line.startsWith('::add-mask::'))
+      .filter((line) => line.includes(KEYS.pro));
+
+  it('is masked first and appears nowhere else, debug logs included, across successes and failures', async () => {
+    emu.inject({ method: 'GET', fault: { kind: 'status', status: 500, body: { detail: `echo ${KEYS.pro}` } } });
+    emu.inject({ method: 'POST', path: '/approve/', fault: { kind: 'act-then-drop' } });
+    const runs = [
+      await runProcess({ ...clone, owner: 'acme', approve: 'true' }, { RUNNER_DEBUG: '1' }),
+      await runProcess({ action: 'list', owner: 'acme' }, { RUNNER_DEBUG: '1' }),
+      await runProcess({ action: 'pause', project: '00000000-0000-0000-0000-000000000000' }, { RUNNER_DEBUG: '1' }),
+      await runAction(
+        { 'base-url': emu.url, 'api-key': '', action: 'list', owner: 'acme' },
+        { env: { AVALA_API_KEY: KEYS.pro, RUNNER_DEBUG: '1' } },
+      ),
+    ];
+    const invalid = await runAction(
+      { 'base-url': emu.url, 'api-key': '', action: 'list', owner: 'a/b' },
+      { env: { AVALA_API_KEY: KEYS.pro, RUNNER_DEBUG: '1' } },
+    );
+    expect(runs.map((r) => r.exitCode)).toEqual([0, 0, 1, 0]);
+    for (const r of [...runs, invalid]) {
+      expect(r.stdout.split('\n')[0]).toBe(`::add-mask::${KEYS.pro}`);
+      expect(leaks(r.everything)).toEqual([]);
+    }
+    for (const r of runs) expect(r.stdout).toContain('::debug::');
+  });
+
+  it('an API error that echoes the key is redacted', async () => {
+    emu.inject({
+      method: 'GET',
+      times: 5,
+      fault: { kind: 'status', status: 400, body: { detail: `bad key ${KEYS.pro}` } },
+    });
+    const r = await run({ action: 'list', owner: 'acme' });
+    expect(r.exitCode).toBe(1);
+    expect(r.annotations[0]?.message).toBe(
+      'Avala API answered 400: bad key *** (GET /api/v1/projects/acme/?limit=100)',
+    );
+    expect(leaks(r.everything)).toEqual([]);
+  });
+
+  it('is not sent through a redirect to another origin', async () => {
+    emu.inject({
+      method: 'POST',
+      fault: { kind: 'redirect', location: `${bystander.url}/api/v1/projects/create-from-existing/` },
+    });
+    const r = await run(clone);
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs['error-code']).toBe('http-302');
+    expect(r.annotations[0]?.message).toBe(
+      `Avala API answered 302: redirect to ${bystander.url} not followed: the API key is sent to base-url only (POST /api/v1/projects/create-from-existing/)`,
+    );
+  });
+
+  it('is not sent to a pagination next URL on another origin', async () => {
+    emu.addProjects('acme', 150);
+    emu.inject({ method: 'GET', fault: { kind: 'foreign-next', origin: bystander.url } });
+    const r = await run({ action: 'list', owner: 'acme', limit: '500' });
+    expect(r.exitCode).toBe(1);
+    expect(emu.calls('GET')).toHaveLength(1);
+    expect(r.annotations[0]?.message).toContain(
+      `refused to send the API key to ${bystander.url}, which is not the base-url origin ${emu.origin}`,
+    );
+  });
+});
+
+describe('proxies', () => {
+  it('HTTP_PROXY carries every request, and NO_PROXY exempts a host', async () => {
+    const proxy = await startProxy();
+    try {
+      const through = await run({ ...clone, approve: 'true' }, { HTTP_PROXY: proxy.url });
+      expect(through.exitCode, through.stdout).toBe(0);
+      expect(proxy.seen.length).toBeGreaterThanOrEqual(1);
+      expect(proxy.seen.join('\n')).toContain('127.0.0.1');
+      expect(emu.calls('POST')).toHaveLength(2);
+
+      proxy.seen.length = 0;
+      const bypass = await run({ action: 'list', owner: 'acme' }, { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' });
+      expect(bypass.exitCode).toBe(0);
+      expect(proxy.seen).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('HTTPS_PROXY tunnels an https base-url through CONNECT', async () => {
+    const fixtures = new URL('./fixtures/', import.meta.url);
+    const cert = await readFile(new URL('localhost-cert.pem', fixtures), 'utf8');
+    const secure = await startEmulator({
+      rateLimit: false,
+      tls: { cert, key: await readFile(new URL('localhost-key.pem', fixtures), 'utf8') },
+    });
+    const proxy = await startProxy();
+    try {
+      const r = await runAction(
+        { 'base-url': secure.url, 'api-key': KEYS.pro, ...clone, owner: 'acme', approve: 'true' },
+        {
+          env: { HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: fileURLToPath(new URL('localhost-cert.pem', fixtures)) },
+        },
+      );
+      expect(r.exitCode, r.stdout).toBe(0);
+      expect(secure.url).toMatch(/^https:/);
+      expect(proxy.seen).toEqual([`CONNECT ${new URL(secure.url).host}`]);
+      expect(secure.requests.map((q) => q.method)).toEqual(['GET', 'POST', 'POST']);
+      expect(r.outputs.status).toBe('active');
+    } finally {
+      await proxy.close();
+      await secure.close();
+    }
+  });
+
+  it('a proxy that is down is a network error, not a hang', async () => {
+    const port = await closedPort();
+    const r = await run(
+      { action: 'list', owner: 'acme', retries: '0' },
+      { HTTPS_PROXY: `http://127.0.0.1:${port}`, HTTP_PROXY: `http://127.0.0.1:${port}` },
+    );
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs['error-code']).toBe('network');
+    expect(emu.requests).toHaveLength(0);
+  });
+});
