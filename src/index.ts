@@ -1,3 +1,4 @@
 import { run } from './main.ts';
+import { githubRunner } from './runner/github.ts';
 
-await run();
+await run(githubRunner(), { signals: process });

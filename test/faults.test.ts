@@ -198,15 +198,27 @@ describe('state-changing requests whose outcome is unknown', () => {
     expect(r.outputs).toMatchObject({ status: 'paused', changed: 'true' });
   });
 
-  it('an answer without uid is an error, not a crash', async () => {
+  it('a clone answered 2xx without a uid is of unknown outcome: an error saying the project may exist, not a crash', async () => {
     emu.inject({ method: 'POST', fault: { kind: 'missing-uid' } });
     const r = await run(clone);
     expect(r.exitCode).toBe(1);
     expect(r.outputs['error-code']).toBe('http-201');
     expect(r.annotations[0]?.message).toBe(
-      'Avala API answered 201: the answer is a project without a uid (POST /api/v1/projects/create-from-existing/)',
+      'Avala API answered 201: the answer is a project without a uid. The project may have been created: look for "Fault batch" in Avala before running again, or set owner so that a re-run finds it instead of cloning again (POST /api/v1/projects/create-from-existing/)',
     );
     expect(r.stderr).toBe('');
+    expect(emu.calls('POST')).toHaveLength(1);
+  });
+
+  it('with owner, a clone or approve answered 2xx with a body it cannot use is checked and found done', async () => {
+    emu.inject({ method: 'POST', path: '/create-from-existing/', fault: { kind: 'missing-uid' } });
+    emu.inject({ method: 'POST', path: '/approve/', fault: { kind: 'invalid-json' } });
+    const r = await run({ ...clone, owner: 'acme', approve: 'true', retries: '0' });
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(r.outputs).toMatchObject({ uid: named()[0]?.uid, status: 'active', created: 'true' });
+    expect(emu.calls('POST', '/create-from-existing/')).toHaveLength(1);
+    expect(emu.calls('POST', '/approve/')).toHaveLength(1);
+    expect(named()).toHaveLength(1);
   });
 
   it('invalid JSON is an error, not a crash', async () => {

@@ -4,6 +4,15 @@ import { type CloneRequest, type Page, type Project, TRANSITIONS, type Transitio
 
 /** The page size the API uses by default and the list asks for. */
 const PAGE_SIZE = 100;
+/** The most pages a lookup by name or uid reads: 100,000 projects. */
+export const MAX_LOOKUP_PAGES = 1000;
+
+interface PageQuery {
+  name?: string;
+  ordering?: string;
+  pageSize?: number;
+  maxPages?: number;
+}
 
 export interface ListQuery {
   name?: string;
@@ -19,12 +28,17 @@ export class AvalaClient {
     this.#http = http;
   }
 
-  /** Every page of an owner's projects, following `next` exactly as the API gives it. */
-  async *pages(owner: string, query: Omit<ListQuery, 'limit'> & { pageSize?: number } = {}): AsyncGenerator<Project[]> {
+  /**
+   * Every page of an owner's projects, following `next` exactly as the API gives
+   * it. It always ends: a page that repeats, an empty page that links on, or
+   * more than `maxPages` pages is a bad response.
+   */
+  async *pages(owner: string, query: PageQuery = {}): AsyncGenerator<Project[]> {
     const url = this.#url(`projects/${encodeURIComponent(owner)}/`);
     if (query.name) url.searchParams.set('name', query.name);
     if (query.ordering) url.searchParams.set('ordering', query.ordering);
     url.searchParams.set('limit', String(query.pageSize ?? PAGE_SIZE));
+    const maxPages = query.maxPages ?? MAX_LOOKUP_PAGES;
     const seen = new Set<string>();
     let next: URL | undefined = url;
     while (next) {
@@ -32,15 +46,19 @@ export class AvalaClient {
       const page: Page = await this.#http.send({ method: 'GET', url: next, parse: parsePage });
       yield page.results;
       const following: URL | undefined = page.next ? new URL(page.next, next) : undefined;
-      // A server that hands back a page it already gave would otherwise keep the step busy until it times out.
-      if (following && seen.has(following.href)) {
-        throw new AvalaError({
-          kind: 'http',
-          method: 'GET',
-          path: next.pathname + next.search,
-          status: 200,
-          detail: 'the page links back to a page already read (next repeats)',
-        });
+      const problem = !following
+        ? undefined
+        : seen.has(following.href)
+          ? 'the page links back to a page already read (next repeats)'
+          : page.results.length === 0
+            ? 'an empty page links to another (next without results)'
+            : seen.size >= maxPages
+              ? `more pages than the ${maxPages} this request can need`
+              : undefined;
+      // A server whose pages never end would otherwise keep the step busy until it times out.
+      if (problem) {
+        const path = next.pathname + next.search;
+        throw new AvalaError({ kind: 'bad-response', method: 'GET', path, status: 200, detail: problem });
       }
       next = following;
     }
@@ -49,7 +67,8 @@ export class AvalaClient {
   async listProjects(owner: string, query: ListQuery): Promise<Project[]> {
     const projects: Project[] = [];
     const pageSize = Math.min(PAGE_SIZE, query.limit);
-    for await (const page of this.pages(owner, { ...query, pageSize })) {
+    const maxPages = Math.ceil(query.limit / pageSize);
+    for await (const page of this.pages(owner, { ...query, pageSize, maxPages })) {
       projects.push(...page.slice(0, query.limit - projects.length));
       if (projects.length >= query.limit) break;
     }

@@ -1,6 +1,6 @@
 /** Turns what came back (an answer or a network failure) into values and errors the client reports. */
 import { AvalaError, describeErrorBody, isObject, oneLine } from './errors.ts';
-import { NOT_ACTED_STATUSES } from './retry.ts';
+import { NOT_ACTED_STATUSES, NOT_SENT_CODES } from './retry.ts';
 
 export interface Answer {
   status: number;
@@ -15,10 +15,58 @@ export interface NetworkFailure {
   cause: unknown;
 }
 
-export function parseJson(answer: Answer): { ok: true; value: unknown } | { ok: false; problem: string } {
+/**
+ * The answer's body as text, read as it arrives and at most `max` bytes of it
+ * once decompressed; undefined when there is more, which is not read at all.
+ */
+export async function readBody(
+  response: { body: ReadableStream<Uint8Array> | null },
+  max: number,
+): Promise<string | undefined> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    bytes += value.byteLength;
+    if (bytes > max) {
+      // Cancelling stops the download and the decompression; an endless or inflating body ends here.
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+}
+
+export function succeeded(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+/**
+ * Whether a state-changing request may have taken effect although its answer
+ * cannot be used: any 2xx, and a server error other than 503.
+ */
+export function unknownOutcome(method: string, status: number): boolean {
+  return method !== 'GET' && (succeeded(status) || (status >= 500 && !NOT_ACTED_STATUSES.has(status)));
+}
+
+/**
+ * Parses a JSON answer. Its text is redacted already; a string that hides the
+ * secret behind JSON escapes (\u0061…) is redacted once it is decoded.
+ */
+export function parseJson(
+  answer: Answer,
+  redact: (text: string) => string = (text) => text,
+): { ok: true; value: unknown } | { ok: false; problem: string } {
   if (answer.text === '' && answer.status === 204) return { ok: true, value: null };
+  const reviver = /\\[u/]/.test(answer.text)
+    ? (_key: string, value: unknown) => (typeof value === 'string' ? redact(value) : value)
+    : undefined;
   try {
-    return { ok: true, value: JSON.parse(answer.text) };
+    return { ok: true, value: JSON.parse(answer.text, reviver) };
   } catch {
     const type = answer.headers.get('content-type') ?? 'no content type';
     const snippet = oneLine(answer.text.replace(/<[^>]*>/g, ' ')).slice(0, 120);
@@ -43,6 +91,23 @@ export function describeNetworkFailure(error: unknown): NetworkFailure {
   return { code, timedOut, message: `${code}: ${message}`, cause: error };
 }
 
+/** The error for an attempt that got no answer. */
+export function networkError(
+  failure: NetworkFailure,
+  request: { method: string; path: string; attempts: number; timeoutMs: number },
+): AvalaError {
+  const { method, path, attempts, timeoutMs } = request;
+  return new AvalaError({
+    kind: failure.timedOut ? 'timeout' : 'network',
+    method,
+    path,
+    detail: failure.timedOut ? `no answer within ${timeoutMs / 1000} s` : failure.message,
+    outcomeUnknown: method !== 'GET' && !NOT_SENT_CODES.has(failure.code),
+    attempts,
+    cause: failure.cause,
+  });
+}
+
 /**
  * The error for a non-2xx answer. A server error other than 503 may come after
  * the server acted on a state-changing request, so its outcome is unknown.
@@ -52,7 +117,7 @@ export function httpError(
   answer: Answer,
 ): AvalaError {
   const { method, path, attempts } = request;
-  const outcomeUnknown = method !== 'GET' && answer.status >= 500 && !NOT_ACTED_STATUSES.has(answer.status);
+  const outcomeUnknown = unknownOutcome(method, answer.status);
   const common = { kind: 'http' as const, method, path, status: answer.status, attempts, outcomeUnknown };
   if (answer.status >= 300 && answer.status < 400) {
     const location = answer.headers.get('location');
@@ -62,10 +127,9 @@ export function httpError(
       detail: `redirect to ${target} not followed: the API key is sent to base-url only`,
     });
   }
-  const json = parseJson(answer);
-  if (!json.ok) return new AvalaError({ ...common, detail: request.redact(json.problem) });
-  const described = describeErrorBody(json.value);
-  return new AvalaError({ ...common, ...described, detail: request.redact(described.detail) });
+  const json = parseJson(answer, request.redact);
+  if (!json.ok) return new AvalaError({ ...common, detail: json.problem });
+  return new AvalaError({ ...common, ...describeErrorBody(json.value) });
 }
 
 function safeOrigin(location: string, base: URL): string {

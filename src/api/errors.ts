@@ -1,5 +1,9 @@
-/** What went wrong, in the terms the action reports as `error-code`. */
-export type FailureKind = 'http' | 'timeout' | 'network';
+/**
+ * What went wrong, in the terms the action reports as `error-code`: `http` an
+ * answer with an error status; `bad-response` an answer the action cannot use
+ * (too large, or pages without end); `rate-limited` a limit that resets too late to wait for.
+ */
+export type FailureKind = 'http' | 'timeout' | 'network' | 'bad-response' | 'rate-limited' | 'canceled';
 
 export interface AvalaErrorOptions {
   kind: FailureKind;
@@ -64,7 +68,7 @@ function formatMessage(o: AvalaErrorOptions): string {
   const where = `${o.method} ${o.path}`;
   const tries = (o.attempts ?? 1) > 1 ? ` after ${o.attempts} attempts` : '';
   let head: string;
-  if (o.kind === 'http') {
+  if (o.status !== undefined) {
     head = `Avala API answered ${o.status}${o.code ? ` ${o.code}` : ''}: ${o.detail} (${where}${tries})`;
   } else {
     head = `${where} failed${tries}: ${o.detail}`;
@@ -77,6 +81,16 @@ export function redact(text: string, secret: string): string {
   return secret ? text.split(secret).join('***') : text;
 }
 
+/** As redact, for text that may hold the secret as JSON writes it too (with `"`, `\\` or `/` escaped). */
+export function redactSecret(text: string, secret: string): string {
+  if (!secret) return text;
+  let out = redact(text, secret);
+  const escaped = JSON.stringify(secret).slice(1, -1);
+  if (escaped !== secret) out = redact(out, escaped);
+  if (secret.includes('/')) out = redact(out, escaped.replaceAll('/', '\\/'));
+  return out;
+}
+
 /** Collapses white space so that an error is one log line and one annotation. */
 export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
@@ -87,12 +101,24 @@ export function oneLine(text: string): string {
  * `{"detail": {"field": ["..."]}}` and Django-style `{"field": ["..."]}`.
  */
 export function describeErrorBody(body: unknown): { detail: string; code?: string; docUrl?: string } {
-  if (!isObject(body)) return { detail: typeof body === 'string' ? body : 'no details given' };
-  const code = typeof body.code === 'string' ? body.code : undefined;
-  const docUrl = typeof body.doc_url === 'string' ? body.doc_url : undefined;
+  if (!isObject(body)) return { detail: shorten(typeof body === 'string' ? body : 'no details given') };
+  // A code becomes the error-code output and a link goes into the message: only well-formed ones are kept.
+  const code = typeof body.code === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(body.code) ? body.code : undefined;
+  const docUrl =
+    typeof body.doc_url === 'string' && body.doc_url.length <= 300 && /^https:\/\/[^\s]+$/.test(body.doc_url)
+      ? body.doc_url
+      : undefined;
   const source = 'detail' in body ? body.detail : withoutKeys(body, ['code', 'doc_url']);
-  const detail = flatten(source).join('; ') || 'no details given';
+  const detail = shorten(flatten(source).join('; ') || 'no details given');
   return { detail, ...(code ? { code } : {}), ...(docUrl ? { docUrl } : {}) };
+}
+
+/** The most of an API's text that a message carries: an answer can hold megabytes of it. */
+const MAX_DETAIL_CHARS = 1000;
+
+export function shorten(text: string, max = MAX_DETAIL_CHARS): string {
+  const chars = [...text.slice(0, max + 1)];
+  return chars.length > max ? `${chars.slice(0, max).join('')}…` : text;
 }
 
 /** `{"name": ["Too long."], "non_field_errors": ["Bad."]}` → `["name: Too long.", "Bad."]`. */

@@ -1,13 +1,26 @@
-import { type Answer, describeNetworkFailure, httpError, type NetworkFailure, parseJson } from './decode.ts';
-import { AvalaError, redact } from './errors.ts';
+import {
+  type Answer,
+  describeNetworkFailure,
+  httpError,
+  type NetworkFailure,
+  networkError,
+  parseJson,
+  readBody,
+  succeeded,
+  unknownOutcome,
+} from './decode.ts';
+import { AvalaError, type AvalaErrorOptions, redactSecret } from './errors.ts';
 import type { FetchLike, HttpOptions, Recovery, SendOptions } from './http-types.ts';
 import { decide, type Outcome } from './policy.ts';
 import { RateLimit } from './rate-limit.ts';
-import { NOT_SENT_CODES } from './retry.ts';
+import { MAX_BODY_BYTES } from './retry.ts';
 
 export type { FetchLike, HttpOptions, Logger, Recovery, RequestRecord, SendOptions } from './http-types.ts';
 
-type Attempt = { answer: Answer } | { failure: NetworkFailure };
+/** What came back: no answer, or an answer whose text is undefined when it was too large to read. */
+type Attempt = { failure: NetworkFailure } | (Omit<Answer, 'text'> & { text: string | undefined });
+
+type Judged<T> = { value: { parsed: T } } | { value?: undefined; error: AvalaError; outcome: Outcome };
 
 /** HTTP to the Avala API: one origin, JSON bodies, retries, timeouts and rate limits. */
 export class HttpClient {
@@ -19,6 +32,7 @@ export class HttpClient {
    * hung server fails the step within (retries + 1) × timeout plus backoff.
    */
   #silentAttempts = 0;
+  #inFlight: { method: string; path: string } | undefined;
 
   constructor(options: HttpOptions) {
     this.#o = {
@@ -34,6 +48,11 @@ export class HttpClient {
     return this.#o.baseUrl;
   }
 
+  /** The request on the wire now, if any: what a canceled run reports. */
+  get inFlight(): { method: string; path: string } | undefined {
+    return this.#inFlight;
+  }
+
   async send<T>(request: SendOptions<T>): Promise<T> {
     const { method, url } = request;
     const path = url.pathname + url.search;
@@ -46,49 +65,25 @@ export class HttpClient {
         detail: `refused to send the API key to ${url.origin}, which is not the base-url origin ${this.#o.baseUrl.origin}`,
       });
     }
-    if (this.#o.readOnly && method !== 'GET') {
-      throw new Error(`Dry run: refusing to send ${method} ${path}`);
-    }
+    if (this.#o.readOnly && method !== 'GET') throw new Error(`Dry run: refusing to send ${method} ${path}`);
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     if (body !== undefined) this.#o.log.debug(`${method} ${path} body: ${body}`);
 
     for (let attempt = 0; ; attempt++) {
-      await this.#rateLimit.wait(this.#o.sleep, this.#o.log.info);
+      await this.#rateLimit.wait(this.#o.sleep, this.#o.log.info, { method, path });
       const started = performance.now();
+      this.#inFlight = { method, path };
       const result = await this.#attempt(method, url, body);
+      this.#inFlight = undefined;
       const ms = Math.round(performance.now() - started);
       const retryNote = attempt > 0 ? ` (retry ${attempt} of ${this.#o.retries})` : '';
-      const attempts = attempt + 1;
-      let error: AvalaError;
-      let outcome: Outcome;
+      const status = 'failure' in result ? result.failure.code : result.status;
+      this.#o.log.info(`${method} ${path} → ${status} ${'failure' in result ? 'after' : 'in'} ${ms} ms${retryNote}`);
+      this.#o.onRequest?.({ method, path, status, ms, attempt });
 
-      if ('failure' in result) {
-        const { failure } = result;
-        if (failure.timedOut) this.#silentAttempts += 1;
-        this.#o.log.info(`${method} ${path} → ${failure.code} after ${ms} ms${retryNote}`);
-        this.#o.onRequest?.({ method, path, status: failure.code, ms, attempt });
-        error = new AvalaError({
-          kind: failure.timedOut ? 'timeout' : 'network',
-          method,
-          path,
-          detail: failure.timedOut ? `no answer within ${this.#o.timeoutMs / 1000} s` : failure.message,
-          outcomeUnknown: method !== 'GET' && !NOT_SENT_CODES.has(failure.code),
-          attempts,
-          cause: failure.cause,
-        });
-        outcome = { kind: 'network', code: failure.code, timedOut: failure.timedOut };
-      } else {
-        const { answer } = result;
-        this.#silentAttempts = 0;
-        this.#o.log.info(`${method} ${path} → ${answer.status} in ${ms} ms${retryNote}`);
-        this.#o.log.debug(`${method} ${path} answer: ${this.#redact(answer.text.slice(0, 4000))}`);
-        this.#o.onRequest?.({ method, path, status: answer.status, ms, attempt });
-        this.#rateLimit.note(answer.headers);
-        if (answer.status >= 200 && answer.status < 300) return this.#parse(request, answer, path);
-        error = httpError({ method, path, attempts, base: this.#o.baseUrl, redact: (t) => this.#redact(t) }, answer);
-        outcome = { kind: 'status', status: answer.status, retryAfter: answer.headers.get('retry-after') };
-      }
-
+      const judged = this.#judge(request, path, attempt + 1, result);
+      if (judged.value) return judged.value.parsed;
+      const { error, outcome } = judged;
       const decision = decide({
         method,
         outcome,
@@ -109,7 +104,47 @@ export class HttpClient {
       }
       const recovered = await this.#recover(request, error, decision.ms);
       if (recovered) return recovered.done;
+      if (!decision.resend) throw error;
     }
+  }
+
+  /** What an attempt came to: the parsed answer, or the error to report and what the retry policy weighs. */
+  #judge<T>(request: SendOptions<T>, path: string, attempts: number, result: Attempt): Judged<T> {
+    const { method } = request;
+    if ('failure' in result) {
+      const { failure } = result;
+      if (failure.timedOut) this.#silentAttempts += 1;
+      const error = networkError(failure, { method, path, attempts, timeoutMs: this.#o.timeoutMs });
+      return { error, outcome: { kind: 'network', code: failure.code, timedOut: failure.timedOut } };
+    }
+    this.#silentAttempts = 0;
+    this.#rateLimit.note(result.headers);
+    const outcomeUnknown = unknownOutcome(method, result.status);
+    const common = { kind: 'http' as const, method, path, status: result.status, attempts, outcomeUnknown, detail: '' };
+    if (result.text === undefined) {
+      const detail = `the answer is larger than the ${MAX_BODY_BYTES / 1024 / 1024} MB the action reads`;
+      const error = new AvalaError({ ...common, kind: 'bad-response', detail });
+      return { error, outcome: { kind: 'unreadable', outcomeUnknown: common.outcomeUnknown } };
+    }
+    const answer: Answer = { ...result, text: result.text };
+    this.#o.log.debug(`${method} ${path} answer: ${answer.text.slice(0, 4000)}`);
+    if (succeeded(answer.status)) {
+      const json = parseJson(answer, (text) => this.#redact(text));
+      try {
+        if (json.ok) return { value: { parsed: request.parse(json.value) } };
+      } catch (thrown) {
+        const detail = thrown instanceof Error ? thrown.message : String(thrown);
+        return this.#unusable(common, detail);
+      }
+      return this.#unusable(common, json.ok ? '' : json.problem);
+    }
+    const error = httpError({ method, path, attempts, base: this.#o.baseUrl, redact: (t) => this.#redact(t) }, answer);
+    return { error, outcome: { kind: 'status', status: answer.status, retryAfter: answer.headers.get('retry-after') } };
+  }
+
+  #unusable(common: AvalaErrorOptions & { outcomeUnknown: boolean }, detail: string) {
+    const error = new AvalaError({ ...common, kind: 'http', detail });
+    return { error, outcome: { kind: 'unreadable' as const, outcomeUnknown: common.outcomeUnknown } };
   }
 
   /** For a state-changing request whose outcome is unknown: check first, or give up. */
@@ -140,34 +175,23 @@ export class HttpClient {
         headers,
         ...(body === undefined ? {} : { body }),
         redirect: 'manual',
+        // Covers the body as well as the headers: a server that trickles its answer times out too.
         signal: AbortSignal.timeout(this.#o.timeoutMs),
       });
       // Reading the whole body, even of an error, frees the connection for the next request.
-      const text = await response.text();
+      const text = await readBody(response, MAX_BODY_BYTES);
       // undici hands the socket back to its pool a tick after the body ends; without this
       // yield the next request of a loop finds it busy and opens a second connection.
       await new Promise(setImmediate);
-      return { answer: { status: response.status, headers: response.headers, text } };
+      // Redacted on arrival, before any of it can be logged, shortened, reported or handed on.
+      return { status: response.status, headers: response.headers, text: text && this.#redact(text) };
     } catch (error) {
       return { failure: describeNetworkFailure(error) };
     }
   }
 
-  #parse<T>(request: SendOptions<T>, answer: Answer, path: string): T {
-    const json = parseJson(answer);
-    let problem = json.ok ? '' : json.problem;
-    if (json.ok) {
-      try {
-        return request.parse(json.value);
-      } catch (thrown) {
-        problem = thrown instanceof Error ? thrown.message : String(thrown);
-      }
-    }
-    throw new AvalaError({ kind: 'http', method: request.method, path, status: answer.status, detail: problem });
-  }
-
-  /** An answer that echoes the key must not carry it into a log line or an error message. */
+  /** An answer that echoes the key must not carry it into a log line, an error message or an output. */
   #redact(text: string): string {
-    return redact(text, this.#o.apiKey);
+    return redactSecret(text, this.#o.apiKey);
   }
 }

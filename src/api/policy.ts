@@ -16,15 +16,20 @@ import {
 /** What one attempt met, short of a success. */
 export type Outcome =
   | { kind: 'network'; code: string; timedOut: boolean }
-  | { kind: 'status'; status: number; retryAfter: string | null };
+  | { kind: 'status'; status: number; retryAfter: string | null }
+  /** An answer the action cannot use (too large; a success whose body is not what it should be). */
+  | { kind: 'unreadable'; outcomeUnknown: boolean };
 
 export type Decision =
   /** Give up; `note` adds why to the error. */
   | { action: 'fail'; note?: string }
   /** Send again after `ms`; `announce` is logged first when the wait was asked for. */
   | { action: 'wait'; ms: number; announce?: string }
-  /** A state-changing request whose outcome is unknown: find out whether it took effect before sending again. */
-  | { action: 'check'; ms: number };
+  /**
+   * A state-changing request whose outcome is unknown: find out whether it took
+   * effect; send it again only when `resend` and the check finds it did not.
+   */
+  | { action: 'check'; ms: number; resend: boolean };
 
 export interface PolicyInput {
   method: string;
@@ -42,17 +47,21 @@ export function decide(input: PolicyInput): Decision {
   const { method, outcome, attempt, retries } = input;
   const backoff = backoffDelay(attempt, input.random);
   const read = method === 'GET';
+  // Sending again cannot mend an answer too large or malformed; a check can still find the effect.
+  if (outcome.kind === 'unreadable') {
+    return outcome.outcomeUnknown ? { action: 'check', ms: 0, resend: attempt < retries } : { action: 'fail' };
+  }
   if (attempt >= retries) return { action: 'fail' };
 
   if (outcome.kind === 'network') {
     if (input.silentAttempts > retries) return { action: 'fail' };
     return read || NOT_SENT_CODES.has(outcome.code)
       ? { action: 'wait', ms: backoff }
-      : { action: 'check', ms: backoff };
+      : { action: 'check', ms: backoff, resend: true };
   }
 
   if (!RETRYABLE_STATUSES.has(outcome.status)) return { action: 'fail' };
-  if (!read && !NOT_ACTED_STATUSES.has(outcome.status)) return { action: 'check', ms: backoff };
+  if (!read && !NOT_ACTED_STATUSES.has(outcome.status)) return { action: 'check', ms: backoff, resend: true };
   const asked = parseRetryAfter(outcome.retryAfter, input.now);
   if (asked === undefined) return { action: 'wait', ms: backoff };
   if (asked > MAX_WAIT_MS) {

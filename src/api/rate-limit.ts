@@ -1,8 +1,10 @@
+import { AvalaError } from './errors.ts';
 import { MAX_WAIT_MS } from './retry.ts';
 
 /**
  * Paces requests by the API's X-RateLimit-* headers: once an answer says none
- * remain, the next request waits for the reset rather than spend itself on a 429.
+ * remain, the next request waits for the reset rather than spend itself on a
+ * 429, or fails at once when the reset is further away than the action waits.
  */
 export class RateLimit {
   #resumeAt = 0;
@@ -16,12 +18,22 @@ export class RateLimit {
   }
 
   /** Waits out an exhausted window, if any; says so in the log. */
-  async wait(sleep: (ms: number) => Promise<void>, log: (message: string) => void): Promise<void> {
+  async wait(
+    sleep: (ms: number) => Promise<void>,
+    log: (message: string) => void,
+    request: { method: string; path: string },
+  ): Promise<void> {
     const wait = this.#resumeAt - Date.now();
-    this.#resumeAt = 0;
     if (wait <= 0) return;
-    const ms = Math.min(wait, MAX_WAIT_MS);
-    log(`Rate limit reached; waiting ${(ms / 1000).toFixed(1)} s for X-RateLimit-Reset`);
-    await sleep(ms);
+    if (wait > MAX_WAIT_MS) {
+      throw new AvalaError({
+        kind: 'rate-limited',
+        ...request,
+        detail: `the API's rate limit resets in ${Math.ceil(wait / 1000)} s, later than the ${MAX_WAIT_MS / 1000} s the action waits; not sent`,
+      });
+    }
+    this.#resumeAt = 0;
+    log(`Rate limit reached; waiting ${(wait / 1000).toFixed(1)} s for X-RateLimit-Reset`);
+    await sleep(wait);
   }
 }

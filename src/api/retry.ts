@@ -1,5 +1,7 @@
 /** The longest the action waits for a rate limit before it gives up instead. */
 export const MAX_WAIT_MS = 60_000;
+/** The most an answer's body may hold once decompressed; past it the answer is refused unread. */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 8_000;
 
@@ -9,16 +11,20 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
 }
 
 /**
- * Milliseconds to wait from a `Retry-After` header, given in seconds or as an
- * HTTP date; undefined when the header is absent or unreadable.
+ * Milliseconds to wait from a `Retry-After` header: seconds (whole or decimal,
+ * and the first of a list a proxy made by repeating the header) or an HTTP
+ * date. Undefined when the header is absent or unreadable, which means back
+ * off: an unreadable value never means "at once".
  */
 export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const date = Date.parse(text);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
+  if (value === null) return undefined;
+  const seconds = value.match(/^\s*(\d+(?:\.\d+)?)\s*(?:,\s*\d+(?:\.\d+)?\s*)*$/);
+  if (seconds) return Math.round(Number(seconds[1]) * 1000);
+  // An IMF-fixdate, the form HTTP requires: Sun, 06 Nov 1994 08:49:37 GMT.
+  const date = value.trim().match(/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT/);
+  if (!date) return undefined;
+  const at = Date.parse(date[0]);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 /**

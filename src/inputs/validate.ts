@@ -105,3 +105,25 @@ export function parseNumber(
     : `a number greater than ${range.min} and at most ${range.max}`;
   throw new InputError(input, `Invalid ${input} ${show(value)}. Expected ${expected}.`);
 }
+
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+
+/** Proxy variables as requests will read them; never echoed, since a proxy URL may carry a password. */
+export function checkProxyVariables(env: NodeJS.ProcessEnv): void {
+  for (const name of PROXY_VARIABLES) {
+    const value = env[name];
+    if (!value) continue;
+    let protocol = '';
+    try {
+      protocol = new URL(value).protocol;
+    } catch {
+      // Reported below, without the value.
+    }
+    if (protocol !== 'http:' && protocol !== 'https:') {
+      throw new InputError(
+        name,
+        `Invalid ${name} environment variable: expected a proxy URL such as http://proxy.example.com:3128.`,
+      );
+    }
+  }
+}

@@ -3,7 +3,7 @@ import { AvalaError } from '../api/errors.ts';
 import type { CloneRequest, Project } from '../api/types.ts';
 import type { Reporter } from './reporter.ts';
 import { describeProject, type OperationResult, PartialFailure } from './result.ts';
-import { approveOnce } from './transition.ts';
+import { transition } from './transition.ts';
 
 /** What a clone needs to know. */
 export interface CloneOptions {
@@ -42,16 +42,7 @@ export async function clone(s: CloneOptions, api: AvalaClient, report: Reporter)
   let created = false;
 
   if (existing) {
-    if (s.ifExists === 'fail') {
-      throw new AlreadyExistsError(
-        `Project "${s.name}" already exists for owner ${s.owner} (uid ${existing.uid}, ${existing.status}), and if-exists is fail.`,
-      );
-    }
-    report.notice(
-      `Reusing project ${describeProject(existing)} of owner ${s.owner}: a project of that name exists already.`,
-      'Avala project reused',
-    );
-    project = existing;
+    project = reuse(s, existing, report);
   } else if (s.dryRun) {
     report.info(`Dry run: would send POST ${pathOf(api.cloneUrl())} ${JSON.stringify(cloneBody(s))}`);
     return {
@@ -60,8 +51,7 @@ export async function clone(s: CloneOptions, api: AvalaClient, report: Reporter)
       changed: false,
     };
   } else {
-    project = await createOnce(s, api, report);
-    created = true;
+    ({ project, created } = await createOnce(s, api, report));
   }
 
   let approved = false;
@@ -75,7 +65,9 @@ export async function clone(s: CloneOptions, api: AvalaClient, report: Reporter)
       report.info(`Dry run: would send POST ${pathOf(api.transitionUrl(project.uid, 'approve'))}`);
     } else {
       try {
-        project = await approveOnce(api, project.uid, s.owner);
+        const outcome = await transition(api, project.uid, 'approve', s.owner, report);
+        project = outcome.project;
+        approved = outcome.changed;
       } catch (error) {
         const advised =
           error instanceof AvalaError
@@ -91,7 +83,6 @@ export async function clone(s: CloneOptions, api: AvalaClient, report: Reporter)
           changed: created,
         });
       }
-      approved = true;
     }
   }
 
@@ -108,7 +99,11 @@ export async function clone(s: CloneOptions, api: AvalaClient, report: Reporter)
  * Sends the clone. When an attempt's outcome is unknown, a clone with `owner`
  * looks the name up before trying again; one without is never sent twice.
  */
-async function createOnce(s: CloneOptions, api: AvalaClient, report: Reporter): Promise<Project> {
+async function createOnce(
+  s: CloneOptions,
+  api: AvalaClient,
+  report: Reporter,
+): Promise<{ project: Project; created: boolean }> {
   const { owner } = s;
   const recover = owner
     ? async () => {
@@ -123,8 +118,11 @@ async function createOnce(s: CloneOptions, api: AvalaClient, report: Reporter): 
         `Project ${project.uid} belongs to ${project.owner_name}, not to owner ${owner}: a re-run will not find it. Set owner to ${project.owner_name}.`,
       );
     }
-    return project;
+    return { project, created: true };
   } catch (error) {
+    // 409: the name was taken between the lookup and the clone, by a concurrent run of the same step.
+    const found = error instanceof AvalaError && error.status === 409 && owner && (await api.findByName(owner, s.name));
+    if (found) return { project: reuse(s, found, report, ' (made by a concurrent run)'), created: false };
     if (error instanceof AvalaError && error.outcomeUnknown) {
       throw error.withAdvice(
         owner
@@ -134,6 +132,20 @@ async function createOnce(s: CloneOptions, api: AvalaClient, report: Reporter): 
     }
     throw error;
   }
+}
+
+/** The owner's project of this name, as `if-exists` says to treat it. */
+function reuse(s: CloneOptions, existing: Project, report: Reporter, why = ''): Project {
+  if (s.ifExists === 'fail') {
+    throw new AlreadyExistsError(
+      `Project "${s.name}" already exists for owner ${s.owner}${why} (uid ${existing.uid}, ${existing.status}), and if-exists is fail.`,
+    );
+  }
+  report.notice(
+    `Reusing project ${describeProject(existing)} of owner ${s.owner}${why}: a project of that name exists already.`,
+    'Avala project reused',
+  );
+  return existing;
 }
 
 function pathOf(url: URL): string {

@@ -37,9 +37,28 @@ export async function changeStatus(s: TransitionOptions, api: AvalaClient, repor
     };
   }
 
+  const { project, changed } = await transition(api, uid, action, owner, report);
+  const summary = changed
+    ? `${PAST[action]} project ${describeProject(project)}.`
+    : `Project ${describeProject(project)} was already ${to}; nothing was changed.`;
+  return { summary, project, changed };
+}
+
+/**
+ * Sends one status change. A refusal because the project is in the target
+ * status already (a re-run, or a concurrent run that got there first) is
+ * success without change, when `owner` lets the action confirm the status.
+ */
+export async function transition(
+  api: AvalaClient,
+  uid: string,
+  action: Transition,
+  owner: string | undefined,
+  report: Reporter,
+): Promise<{ project: Project; changed: boolean }> {
+  const { to } = TRANSITIONS[action];
   try {
-    const project = await send(api, uid, action, owner);
-    return { summary: `${PAST[action]} project ${describeProject(project)}.`, project, changed: true };
+    return { project: await send(api, uid, action, owner), changed: true };
   } catch (error) {
     if (!(error instanceof AvalaError) || error.status !== 400) throw error;
     // The API refuses a transition from the wrong status with a 400: find out which status it is.
@@ -49,11 +68,7 @@ export async function changeStatus(s: TransitionOptions, api: AvalaClient, repor
         `Project ${describeProject(current)} is already ${to}: nothing to do.`,
         `Avala project already ${to}`,
       );
-      return {
-        summary: `Project ${describeProject(current)} was already ${to}; nothing was changed.`,
-        project: current,
-        changed: false,
-      };
+      return { project: current, changed: false };
     }
     throw error.withAdvice(refusalAdvice(action, current, owner));
   }
@@ -70,11 +85,7 @@ function refusalAdvice(action: Transition, current: Project | undefined, owner: 
   return `${from}, and it is ${current.status}; from ${current.status} the allowed actions are: ${allowed.join(', ') || 'none'}`;
 }
 
-/** Approves at most once: an approve of unknown outcome is checked before it is sent again, or not sent again. */
-export async function approveOnce(api: AvalaClient, uid: string, owner: string | undefined): Promise<Project> {
-  return send(api, uid, 'approve', owner);
-}
-
+/** Sends a status change at most once: an attempt of unknown outcome is checked before it is sent again, or not sent again. */
 async function send(api: AvalaClient, uid: string, action: Transition, owner: string | undefined): Promise<Project> {
   const { from, to } = TRANSITIONS[action];
   const recover = owner

@@ -15,15 +15,40 @@ export function githubRunner(env: NodeJS.ProcessEnv = process.env): Runner {
       core.error(message, { title });
       process.exitCode = 1;
     },
-    output: (name, value) => core.setOutput(name, value),
+    output(name, value) {
+      try {
+        core.setOutput(name, value);
+      } catch (error) {
+        throw new RunnerFileError(
+          `Could not write the output ${name} to the file GITHUB_OUTPUT names: ${reason(error)}`,
+        );
+      }
+    },
     group: (title, fn) => core.group(escapeLine(title), fn),
     async appendSummary(html) {
       const file = env.GITHUB_STEP_SUMMARY;
-      if (file) await appendFile(file, html);
+      if (!file) return;
+      try {
+        await appendFile(file, html);
+      } catch (error) {
+        throw new RunnerFileError(
+          `Could not write the job summary to the file GITHUB_STEP_SUMMARY names: ${reason(error)}`,
+        );
+      }
     },
     workflow: { repository: env.GITHUB_REPOSITORY, sha: env.GITHUB_SHA },
     env,
   };
+}
+
+/** A file the runner gave (outputs, summary) that cannot be written: said in one line, without a stack. */
+export class RunnerFileError extends Error {
+  override readonly name = 'RunnerFileError';
+  readonly errorCode = 'unexpected';
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**

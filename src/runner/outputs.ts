@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Project } from '../api/types.ts';
 import type { OperationResult } from '../operations/result.ts';
 import type { Runner } from './runner.ts';
 
@@ -28,35 +27,46 @@ export type OutputName = (typeof OUTPUTS)[number];
 /** GitHub's limit on one output, which it measures in UTF-16. */
 const MAX_OUTPUT_BYTES = 1024 * 1024;
 
-function setProjectOutputs(runner: Runner, project: Project): void {
-  const set = (name: OutputName, value: unknown) => runner.output(name, typeof value === 'string' ? value : '');
-  set('uid', project.uid);
-  set('name', project.name);
-  set('status', project.status);
-  set('task-type', project.task_type);
-  set('owner', project.owner_name);
-  set('visibility', project.visibility);
-  runner.output('project', JSON.stringify(project));
-}
-
+/** Sets the outputs of a result: the project's fields, the projects as JSON and in a file, and what changed. */
 export async function writeOutputs(runner: Runner, result: OperationResult): Promise<void> {
-  if (result.project) setProjectOutputs(runner, result.project);
+  const projects = result.projects ?? (result.project ? [result.project] : undefined);
+  const json = projects && JSON.stringify(projects);
+  let file: string | undefined;
+  if (json !== undefined) {
+    // A file too, since a long list is more than later steps can take as an expression.
+    file = join(runner.env.RUNNER_TEMP || tmpdir(), `avala-projects-${randomUUID()}.json`);
+    await writeFile(file, json);
+  }
+  const set = (name: OutputName, value: unknown) => {
+    const text = typeof value === 'string' ? value : '';
+    if (text.length * 2 <= MAX_OUTPUT_BYTES) return runner.output(name, text);
+    runner.warning(
+      `The ${name} output would be larger than the 1 MB GitHub allows an output, so it is not set: read projects-file instead.`,
+      'Avala output too large',
+    );
+  };
+  const { project } = result;
+  if (project) {
+    set('uid', project.uid);
+    set('name', project.name);
+    set('status', project.status);
+    set('task-type', project.task_type);
+    set('owner', project.owner_name);
+    set('visibility', project.visibility);
+    set('project', JSON.stringify(project));
+  }
   if (result.created !== undefined) runner.output('created', String(result.created));
   if (result.changed !== undefined) runner.output('changed', String(result.changed));
-  if (result.projects) {
-    const json = JSON.stringify(result.projects);
-    // A file too, since a long list is more than later steps can take as an expression.
-    const file = join(runner.env.RUNNER_TEMP || tmpdir(), `avala-projects-${randomUUID()}.json`);
-    await writeFile(file, json);
+  if (projects && json !== undefined && file) {
     if (json.length * 2 <= MAX_OUTPUT_BYTES) {
       runner.output('projects', json);
     } else {
       runner.warning(
-        `The list of ${result.projects.length} projects is larger than the 1 MB GitHub allows an output, so the projects output is not set: read projects-file instead.`,
+        `The list of ${projects.length} projects is larger than the 1 MB GitHub allows an output, so the projects output is not set: read projects-file instead.`,
         'Avala projects output too large',
       );
     }
     runner.output('projects-file', file);
-    runner.output('count', String(result.projects.length));
+    runner.output('count', String(projects.length));
   }
 }
