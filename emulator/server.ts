@@ -7,7 +7,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { defaultBody, type Fault, FaultQueue, type FaultRule, matches } from './faults.ts';
+import {
+  type Fault,
+  type FaultContext,
+  FaultQueue,
+  type FaultRule,
+  faultAfter,
+  faultBefore,
+  matches,
+} from './faults.ts';
 import { API, accountFor, type Reply, Routes } from './routes.ts';
 import { Store, type StoredProject } from './store.ts';
 
@@ -146,68 +154,22 @@ export class Emulator {
     const fault = this.#faults.take(record.method, path);
     if (fault) record.fault = fault.kind;
     const limits = this.#countRequest(req.headers['x-avala-api-key']);
-
-    switch (fault?.kind) {
-      case 'hang':
-        return;
-      case 'drop':
-        req.socket.destroy();
-        return;
-      case 'status': {
-        const headers: Record<string, string> = fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {};
-        return this.#send(
-          res,
-          record,
-          { status: fault.status, body: fault.body ?? defaultBody(fault.status, fault.retryAfter), headers },
-          limits,
-        );
-      }
-      case 'html-502':
-        record.status = 502;
-        res.writeHead(502, { 'Content-Type': 'text/html', ...limits });
-        res.end(
-          '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>',
-        );
-        return;
-      case 'redirect':
-        record.status = 302;
-        res.writeHead(302, { Location: fault.location, 'Content-Type': 'application/json', ...limits });
-        res.end('{}');
-        return;
-    }
-
-    const reply = this.#reply(record, body, `${this.#scheme}://${req.headers.host}`);
-    if (reply.status === 429) return this.#send(res, record, reply, limits);
-
-    switch (fault?.kind) {
-      case 'act-then-drop':
-        req.socket.destroy();
-        return;
-      case 'act-then-status':
-        return this.#send(res, record, { status: fault.status, body: defaultBody(fault.status) }, limits);
-      case 'invalid-json':
-        record.status = 200;
-        res.writeHead(200, { 'Content-Type': 'application/json', ...limits });
-        res.end(JSON.stringify(reply.body).slice(0, 20));
-        return;
-      case 'missing-uid': {
-        const { uid: _uid, ...rest } = reply.body as Record<string, unknown>;
-        return this.#send(res, record, { ...reply, body: rest }, limits);
-      }
-      case 'foreign-next': {
-        const page = reply.body as { next: string | null };
-        if (page.next) {
-          const next = new URL(page.next);
-          page.next = `${fault.origin}${next.pathname}${next.search}`;
-        }
-        return this.#send(res, record, reply, limits);
-      }
-      case 'repeat-next': {
-        (reply.body as { next: string | null }).next = `${this.#scheme}://${req.headers.host}${path}`;
-        return this.#send(res, record, reply, limits);
-      }
-    }
-    return this.#send(res, record, reply, limits);
+    const origin = `${this.#scheme}://${req.headers.host}`;
+    const context: FaultContext = {
+      req,
+      res,
+      limits,
+      origin,
+      path,
+      send: (reply) => this.#send(res, record, reply, limits),
+      answered: (status) => {
+        record.status = status;
+      },
+    };
+    if (await faultBefore(fault, context)) return;
+    const reply = this.#reply(record, body, origin);
+    if (reply.status !== 429 && faultAfter(fault, reply, context)) return;
+    this.#send(res, record, reply, limits);
   }
 
   /** Authenticates, counts against the rate limit, and routes. */

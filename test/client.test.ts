@@ -135,6 +135,19 @@ describe('HttpClient', () => {
     expect(d.waits[0]).toBeLessThanOrEqual(20_000);
   });
 
+  it.each([
+    ['1.5', 1500],
+    ['2, 2', 2000],
+    ['soon', 250],
+    ['-1', 250],
+    ['1.5.2', 250],
+  ])('reads Retry-After %j as a wait of %i ms, never as "at once"', async (retryAfter, ms) => {
+    emu.inject({ method: 'GET', fault: { kind: 'status', status: 429, retryAfter } });
+    const h = client();
+    await h.api.listProjects('acme', { limit: 1 });
+    expect(h.waits).toEqual([ms]);
+  });
+
   it('backs off exponentially between retries of a GET', async () => {
     emu.inject({ method: 'GET', times: 3, fault: { kind: 'status', status: 500 } });
     const h = client();

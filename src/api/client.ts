@@ -90,13 +90,16 @@ export class AvalaClient {
   }
 
   async #find(owner: string, query: { name?: string }, match: (p: Project) => boolean): Promise<Project | undefined> {
+    let read = 0;
     try {
       for await (const page of this.pages(owner, query)) {
+        read += 1;
         const found = page.find(match);
         if (found) return found;
       }
     } catch (error) {
-      if (error instanceof AvalaError && error.status === 404) return undefined;
+      // Only the first page's 404 means "no projects"; a later one is a pagination that broke off.
+      if (error instanceof AvalaError && error.status === 404 && read === 0) return undefined;
       throw error;
     }
     return undefined;

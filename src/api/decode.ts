@@ -53,20 +53,11 @@ export function unknownOutcome(method: string, status: number): boolean {
   return method !== 'GET' && (succeeded(status) || (status >= 500 && !NOT_ACTED_STATUSES.has(status)));
 }
 
-/**
- * Parses a JSON answer. Its text is redacted already; a string that hides the
- * secret behind JSON escapes (\u0061…) is redacted once it is decoded.
- */
-export function parseJson(
-  answer: Answer,
-  redact: (text: string) => string = (text) => text,
-): { ok: true; value: unknown } | { ok: false; problem: string } {
+/** Parses a JSON answer (its text redacted on arrival). */
+export function parseJson(answer: Answer): { ok: true; value: unknown } | { ok: false; problem: string } {
   if (answer.text === '' && answer.status === 204) return { ok: true, value: null };
-  const reviver = /\\[u/]/.test(answer.text)
-    ? (_key: string, value: unknown) => (typeof value === 'string' ? redact(value) : value)
-    : undefined;
   try {
-    return { ok: true, value: JSON.parse(answer.text, reviver) };
+    return { ok: true, value: JSON.parse(answer.text) };
   } catch {
     const type = answer.headers.get('content-type') ?? 'no content type';
     const snippet = oneLine(answer.text.replace(/<[^>]*>/g, ' ')).slice(0, 120);
@@ -113,7 +104,7 @@ export function networkError(
  * the server acted on a state-changing request, so its outcome is unknown.
  */
 export function httpError(
-  request: { method: string; path: string; attempts: number; base: URL; redact: (text: string) => string },
+  request: { method: string; path: string; attempts: number; base: URL },
   answer: Answer,
 ): AvalaError {
   const { method, path, attempts } = request;
@@ -127,7 +118,7 @@ export function httpError(
       detail: `redirect to ${target} not followed: the API key is sent to base-url only`,
     });
   }
-  const json = parseJson(answer, request.redact);
+  const json = parseJson(answer);
   if (!json.ok) return new AvalaError({ ...common, detail: json.problem });
   return new AvalaError({ ...common, ...describeErrorBody(json.value) });
 }

@@ -81,14 +81,25 @@ export function redact(text: string, secret: string): string {
   return secret ? text.split(secret).join('***') : text;
 }
 
-/** As redact, for text that may hold the secret as JSON writes it too (with `"`, `\\` or `/` escaped). */
+/**
+ * As redact, for an answer's text, which may hold the secret as JSON can write
+ * it: with `"` or `\\` escaped, or any printable character as `\\u00XX` or `\\/`.
+ * Those escapes are decoded first (which leaves the JSON's meaning as it was),
+ * so that no spelling of the secret survives.
+ */
 export function redactSecret(text: string, secret: string): string {
   if (!secret) return text;
-  let out = redact(text, secret);
+  const plain = text.includes('\\') ? text.replace(/\\(\\|\/|u00([2-7][0-9A-Fa-f]))/g, unescapePrintable) : text;
   const escaped = JSON.stringify(secret).slice(1, -1);
-  if (escaped !== secret) out = redact(out, escaped);
-  if (secret.includes('/')) out = redact(out, escaped.replaceAll('/', '\\/'));
-  return out;
+  const out = redact(plain, secret);
+  return escaped === secret ? out : redact(out, escaped);
+}
+
+function unescapePrintable(sequence: string, what: string, hex: string | undefined): string {
+  if (what === '/') return '/';
+  const char = hex === undefined ? '' : String.fromCharCode(Number.parseInt(hex, 16));
+  // A quote, a backslash or DEL keep their escape: decoding them would change the JSON.
+  return char && char !== '"' && char !== '\\' && char !== '\x7f' ? char : sequence;
 }
 
 /** Collapses white space so that an error is one log line and one annotation. */

@@ -129,7 +129,7 @@ export class HttpClient {
     const answer: Answer = { ...result, text: result.text };
     this.#o.log.debug(`${method} ${path} answer: ${answer.text.slice(0, 4000)}`);
     if (succeeded(answer.status)) {
-      const json = parseJson(answer, (text) => this.#redact(text));
+      const json = parseJson(answer);
       try {
         if (json.ok) return { value: { parsed: request.parse(json.value) } };
       } catch (thrown) {
@@ -138,7 +138,7 @@ export class HttpClient {
       }
       return this.#unusable(common, json.ok ? '' : json.problem);
     }
-    const error = httpError({ method, path, attempts, base: this.#o.baseUrl, redact: (t) => this.#redact(t) }, answer);
+    const error = httpError({ method, path, attempts, base: this.#o.baseUrl }, answer);
     return { error, outcome: { kind: 'status', status: answer.status, retryAfter: answer.headers.get('retry-after') } };
   }
 

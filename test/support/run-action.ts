@@ -6,7 +6,7 @@
  * for its smoke test; `runInProcess` calls run() with the same environment and
  * captures what it writes, for the many tests that need no process of their own.
  */
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +40,8 @@ export interface RunOptions {
   killAfterMs?: number;
   /** The script to run: src/index.ts unless a test is about the bundle. */
   entry?: string;
+  /** Called with the child process once it runs, for tests that signal it. */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 interface ActionYaml {
@@ -80,7 +82,7 @@ export async function runnerEnv(dir: string, inputs: Record<string, string>): Pr
 }
 
 export function runAction(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
-  return inRunnerEnv(inputs, options, (env) => spawnAction(options.entry ?? SOURCE, env, options.killAfterMs));
+  return inRunnerEnv(inputs, options, (env) => spawnAction(options.entry ?? SOURCE, env, options));
 }
 
 /** The same run as runAction, in this process: run() with the runner's environment, its writes captured. */
@@ -126,14 +128,16 @@ async function inRunnerEnv(
 ): Promise<ActionRun> {
   const dir = await mkdtemp(join(tmpdir(), 'avala-action-'));
   try {
-    const env = { ...(await runnerEnv(dir, inputs)), ...options.env };
-    await writeFile(env.GITHUB_OUTPUT as string, '');
-    await writeFile(env.GITHUB_STEP_SUMMARY as string, '');
+    const base = await runnerEnv(dir, inputs);
+    await writeFile(base.GITHUB_OUTPUT as string, '');
+    await writeFile(base.GITHUB_STEP_SUMMARY as string, '');
+    // A test may point GITHUB_OUTPUT or GITHUB_STEP_SUMMARY where nothing can be written.
+    const env = { ...base, ...options.env };
     const started = performance.now();
     const { exitCode, stdout, stderr } = await start(env);
     const ms = performance.now() - started;
-    const outputText = await readFile(env.GITHUB_OUTPUT as string, 'utf8');
-    const summary = await readFile(env.GITHUB_STEP_SUMMARY as string, 'utf8');
+    const outputText = await readFile(env.GITHUB_OUTPUT as string, 'utf8').catch(() => '');
+    const summary = await readFile(env.GITHUB_STEP_SUMMARY as string, 'utf8').catch(() => '');
     const outputs = parseOutputs(outputText);
     const files = outputs['projects-file'] ? await readFile(outputs['projects-file'], 'utf8').catch(() => '') : '';
     return {
@@ -154,7 +158,7 @@ async function inRunnerEnv(
 function spawnAction(
   entry: string,
   env: Record<string, string>,
-  killAfterMs: number | undefined,
+  { killAfterMs, onSpawn }: RunOptions,
 ): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = execFile(
@@ -171,6 +175,7 @@ function spawnAction(
         resolve({ exitCode: child.exitCode ?? code, stdout, stderr });
       },
     );
+    onSpawn?.(child);
   });
 }
 
