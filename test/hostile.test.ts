@@ -84,6 +84,7 @@ describe('no part of the key leaves the process', () => {
       },
     ],
     ['a JSON-escaped detail', { kind: 'status', status: 400, text: `{"detail": "\\u0061${KEYS.pro.slice(1)}"}` }],
+    ['a redirect Location', { kind: 'redirect', location: `https://${KEYS.pro}.example.com/` }],
   ] as const)('echoed in %s', async (_, fault) => {
     emu.inject({ method: 'GET', times: 5, fault });
     const r = await run({ action: 'list', owner: 'acme', retries: '0' }, { RUNNER_DEBUG: '1' });

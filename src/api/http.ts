@@ -184,14 +184,16 @@ export class HttpClient {
       // yield the next request of a loop finds it busy and opens a second connection.
       await new Promise(setImmediate);
       // Redacted on arrival, before any of it can be logged, shortened, reported or handed on.
-      return { status: response.status, headers: response.headers, text: text && this.#redact(text) };
+      // Headers too: a Location or Content-Type that echoes the key reaches messages.
+      const get = (name: string) => this.#redact(response.headers.get(name));
+      return { status: response.status, headers: { get }, text: text && this.#redact(text) };
     } catch (error) {
       return { failure: describeNetworkFailure(error) };
     }
   }
 
   /** An answer that echoes the key must not carry it into a log line, an error message or an output. */
-  #redact(text: string): string {
-    return redactSecret(text, this.#o.apiKey);
+  #redact<T extends string | null>(text: T): T {
+    return (text === null ? text : redactSecret(text, this.#o.apiKey)) as T;
   }
 }
