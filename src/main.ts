@@ -1,17 +1,14 @@
-import { defaultCloneName } from './actions/clone.ts';
 import { type Job, prepareJob } from './actions/registry.ts';
 import { AvalaClient } from './api/client.ts';
-import { AvalaError, redact } from './api/errors.ts';
 import { HttpClient, type RequestRecord } from './api/http.ts';
 import { createFetch } from './api/transport.ts';
-import { InputError } from './inputs/errors.ts';
+import { cancel, failItems, failRun } from './failure.ts';
 import { API_KEY_ENV } from './inputs/inputs.ts';
 import { checkProxyVariables } from './inputs/validate.ts';
-import { type OperationResult, PartialFailure } from './operations/result.ts';
 import { githubRunner } from './runner/github.ts';
 import { writeOutputs } from './runner/outputs.ts';
 import type { Runner } from './runner/runner.ts';
-import { renderSummary, type SummaryInput } from './runner/summary.ts';
+import { writeSummary } from './runner/summary.ts';
 import { USER_AGENT } from './version.ts';
 
 /** The process the action runs in, for the signals by which the runner cancels a step. */
@@ -43,20 +40,25 @@ export async function run(runner: Runner = githubRunner(), options: { signals?: 
       log: { info: runner.info, debug: runner.debug ?? (() => undefined), warning: runner.warning },
       onRequest: (record) => requests.push(record),
     });
-    const api = new AvalaClient(http);
-    const current = job;
-    const result = await runner.group(job.title, () => current.run(api, runner));
-    runner.info(result.summary);
-    await writeOutputs(runner, result);
-    await summarize(runner, {
+    const result = await job.run(new AvalaClient(http), runner);
+    const items = result.items ?? [];
+    const failed = items.filter((item) => item.error !== undefined);
+    // One item that failed is said by its error line alone; a run of several says its counts too.
+    if (items.length > 1 || failed.length === 0) runner.info(result.summary);
+    await writeOutputs(runner, result, apiKey);
+    if (failed.length > 0) return await failItems(runner, job, result, apiKey, requests);
+    const projects = result.projects ?? (result.project ? [result.project] : []);
+    const several = items.length > 1 ? items : undefined;
+    await writeSummary(runner, {
       title: job.title,
       text: result.summary,
       failed: false,
-      projects: listed(result),
+      projects,
+      items: several,
       requests,
     });
   } catch (error) {
-    await fail(runner, error, job, apiKey, requests);
+    await failRun(runner, error, job, apiKey, requests);
   } finally {
     options.signals?.off('SIGTERM', onSignal).off('SIGINT', onSignal);
   }
@@ -74,74 +76,6 @@ export function readJob(runner: Runner, apiKey: string): Promise<Job> {
   return prepareJob((name) => runner.input(name), {
     apiKey,
     warn: (message) => runner.warning(message),
-    defaultName: async () => defaultCloneName(runner.workflow),
+    workflow: runner.workflow,
   });
-}
-
-function listed(result: OperationResult) {
-  return result.projects ?? (result.project ? [result.project] : []);
-}
-
-/** The job summary is a report: failing to write it never fails a step that did its work. */
-async function summarize(runner: Runner, input: SummaryInput): Promise<void> {
-  try {
-    await runner.appendSummary(renderSummary(input));
-  } catch (error) {
-    runner.warning(error instanceof Error ? error.message : String(error), 'Avala job summary not written');
-  }
-}
-
-async function fail(
-  runner: Runner,
-  thrown: unknown,
-  job: Job | undefined,
-  key: string,
-  requests: RequestRecord[],
-): Promise<void> {
-  // Part of the work may have been done: later steps still get what it made.
-  const partial = thrown instanceof PartialFailure ? thrown.result : undefined;
-  const error = thrown instanceof PartialFailure ? thrown.cause : thrown;
-  const { message, code, docUrl } = describeFailure(error);
-  // The runner masks the key; redacting here as well keeps it out of the summary file and any other reader.
-  const text = redact(message, key);
-  const title =
-    error instanceof InputError
-      ? 'Avala action: invalid input'
-      : `Avala ${job ? `${job.settings.action} ` : 'action '}failed`;
-  if (!(error instanceof InputError) && error instanceof Error && error.stack) runner.debug?.(redact(error.stack, key));
-  runner.fail(text, title);
-  // The outputs file may be what failed: the error line above has been written either way.
-  try {
-    if (partial) await writeOutputs(runner, partial);
-    runner.output('error-code', code);
-  } catch (outputError) {
-    if (outputError !== error) runner.warning(outputError instanceof Error ? outputError.message : String(outputError));
-  }
-  const projects = partial ? listed(partial) : [];
-  await summarize(runner, { title, text, failed: true, projects, requests, code, docUrl });
-}
-
-/** The message and `error-code` of a failure: errors of the action's own kinds carry their code. */
-function describeFailure(error: unknown): { message: string; code: string; docUrl?: string | undefined } {
-  if (error instanceof AvalaError) return { message: error.message, code: error.errorCode, docUrl: error.docUrl };
-  if (error instanceof Error && 'errorCode' in error && typeof error.errorCode === 'string') {
-    return { message: error.message, code: error.errorCode };
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return { message: `Unexpected error: ${message}`, code: 'unexpected' };
-}
-
-/** The runner is canceling the step: say what was on the wire, since a change may have taken effect. */
-function cancel(runner: Runner, signal: string, inFlight: { method: string; path: string } | undefined): void {
-  const during = !inFlight
-    ? ''
-    : inFlight.method === 'GET'
-      ? ` while ${inFlight.method} ${inFlight.path} was in flight (a read: it changed nothing)`
-      : ` while ${inFlight.method} ${inFlight.path} was in flight: it may have taken effect at Avala, so check before running again (with owner, a re-run finds what it did)`;
-  runner.fail(`Canceled by ${signal}${during}.`, 'Avala action canceled');
-  try {
-    runner.output('error-code', 'canceled');
-  } catch {
-    // Being canceled, there is nothing more to say about an outputs file that cannot be written.
-  }
 }

@@ -72,7 +72,7 @@ describe('clone', () => {
   });
 
   it('approves the new project when asked, with one approve call', async () => {
-    const r = await run({ template: TEMPLATES.image, name: 'Batch 1', approve: 'true' });
+    const r = await run({ template: TEMPLATES.image, name: 'Batch 1', approve: 'true', dataset: DATASET });
     expect(r.exitCode).toBe(0);
     expect(r.outputs).toMatchObject({ status: 'active', created: 'true', changed: 'true' });
     expect(emu.requests.map((q) => q.method + q.path.replace(/[0-9a-f-]{36}/, 'UID'))).toEqual([
@@ -84,11 +84,23 @@ describe('clone', () => {
 
   it('reuses the project a re-run finds by owner and exact name', async () => {
     emu.addProjects('acme', 3, 'Batch 7'); // "Batch 7 00001"…: the API's filter matches them too, the name does not
-    const first = await run({ template: TEMPLATES.image, name: 'Batch 7', owner: 'acme', approve: 'true' });
+    const first = await run({
+      template: TEMPLATES.image,
+      name: 'Batch 7',
+      owner: 'acme',
+      approve: 'true',
+      dataset: DATASET,
+    });
     expect(first.outputs).toMatchObject({ created: 'true', changed: 'true', status: 'active' });
     emu.requests.length = 0;
 
-    const again = await run({ template: TEMPLATES.image, name: 'Batch 7', owner: 'acme', approve: 'true' });
+    const again = await run({
+      template: TEMPLATES.image,
+      name: 'Batch 7',
+      owner: 'acme',
+      approve: 'true',
+      dataset: DATASET,
+    });
     expect(again.exitCode).toBe(0);
     expect(again.outputs).toMatchObject({
       uid: first.outputs.uid,
@@ -106,7 +118,7 @@ describe('clone', () => {
 
   it('approves a reused project that is still pending approval', async () => {
     await run({ template: TEMPLATES.image, name: 'Later', owner: 'acme' });
-    const r = await run({ template: TEMPLATES.image, name: 'Later', owner: 'acme', approve: 'true' });
+    const r = await run({ template: TEMPLATES.image, name: 'Later', owner: 'acme', approve: 'true', dataset: DATASET });
     expect(r.outputs).toMatchObject({ created: 'false', changed: 'true', status: 'active' });
     expect(emu.calls('POST', '/approve/')).toHaveLength(1);
   });
@@ -133,11 +145,18 @@ describe('clone', () => {
   });
 
   it('in a dry run sends only reads and logs the clone it would send', async () => {
-    const r = await run({ template: TEMPLATES.image, name: 'Dry', owner: 'acme', approve: 'true', 'dry-run': 'true' });
+    const r = await run({
+      template: TEMPLATES.image,
+      name: 'Dry',
+      owner: 'acme',
+      approve: 'true',
+      'dry-run': 'true',
+      dataset: DATASET,
+    });
     expect(r.exitCode).toBe(0);
     expect(emu.requests.map((q) => q.method)).toEqual(['GET']);
     expect(logLines(r)).toContain(
-      `Dry run: would send POST /api/v1/projects/create-from-existing/ {"source_project_uid":"${TEMPLATES.image}","name":"Dry","copy_collaborators":true}`,
+      `Dry run: would send POST /api/v1/projects/create-from-existing/ {"source_project_uid":"${TEMPLATES.image}","name":"Dry","copy_collaborators":true,"image_dataset_uid":"${DATASET}"}`,
     );
     expect(r.outputs).toMatchObject({ created: 'false', changed: 'false' });
   });
@@ -311,7 +330,7 @@ describe('errors', () => {
 
   it('a clone whose approve is refused still hands on the new project', async () => {
     const r = await failed(
-      { template: '770a9600-a40d-63f6-c938-668877620000', name: 'Basic', approve: 'true' },
+      { template: '770a9600-a40d-63f6-c938-668877620000', name: 'Basic', approve: 'true', dataset: DATASET },
       KEYS.basic,
     );
     expect(r.outputs['error-code']).toBe('plan_insufficient');
@@ -387,7 +406,7 @@ describe('errors', () => {
 
 describe('job summary', () => {
   it('says what was done and lists the project and the requests', async () => {
-    const r = await run({ template: TEMPLATES.image, name: 'Summary <b>', approve: 'true' });
+    const r = await run({ template: TEMPLATES.image, name: 'Summary <b>', approve: 'true', dataset: DATASET });
     expect(r.summary).toContain('<h3>✅ Avala: clone template');
     expect(r.summary).toContain('Created project &#34;Summary &#60;b&#62;&#34;');
     expect(r.summary).toMatch(

@@ -6,7 +6,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { KEYS, TEMPLATES } from '../emulator/seed.ts';
+import { DATASET, KEYS, TEMPLATES } from '../emulator/seed.ts';
 import { type Emulator, startEmulator } from '../emulator/server.ts';
 import { type ActionRun, logLines, runAction, runInProcess } from './support/run-action.ts';
 
@@ -21,7 +21,7 @@ const run = (inputs: Record<string, string>, env: Record<string, string> = {}) =
   runInProcess({ 'base-url': emu.url, 'api-key': KEYS.pro, ...inputs }, { env });
 const runProcess = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
   runAction({ 'base-url': emu.url, 'api-key': KEYS.pro, ...inputs }, { env });
-const clone = { template: TEMPLATES.image, name: 'Hostile batch' };
+const clone = { template: TEMPLATES.image, dataset: DATASET, name: 'Hostile batch' };
 const named = () => emu.projectsOf('acme').filter((p) => p.name === 'Hostile batch');
 const errors = (r: ActionRun) => r.annotations.filter((a) => a.level === 'error');
 

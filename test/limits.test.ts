@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { KEYS, TEMPLATES } from '../emulator/seed.ts';
+import { DATASET, KEYS, TEMPLATES } from '../emulator/seed.ts';
 import { type Emulator, startEmulator } from '../emulator/server.ts';
 import { logLines, runAction, runInProcess } from './support/run-action.ts';
 import { closedPort, type Listening, startBystander, startProxy } from './support/servers.ts';
@@ -29,7 +29,7 @@ const run = (inputs: Record<string, string>, env: Record<string, string> = {}) =
   runInProcess({ 'base-url': emu.url, 'api-key': KEYS.pro, ...inputs }, { env });
 const runProcess = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
   runAction({ 'base-url': emu.url, 'api-key': KEYS.pro, ...inputs }, { env });
-const clone = { template: TEMPLATES.image, name: 'Fault batch' };
+const clone = { template: TEMPLATES.image, dataset: DATASET, name: 'Fault batch' };
 const _named = () => emu.projectsOf('acme').filter((p) => p.name === 'Fault batch');
 const _statuses = (method: string, path?: string) => emu.calls(method, path).map((r) => r.status ?? r.fault);
 

@@ -32,15 +32,18 @@ function harness(key: string = KEYS.pro): { api: AvalaClient; report: Reporter; 
     info: (m) => told.push(`info: ${m}`),
     notice: (m, title) => told.push(`notice [${title}]: ${m}`),
     warning: (m, title) => told.push(`warning [${title}]: ${m}`),
+    group: (title, fn) => {
+      told.push(`group: ${title}`);
+      return fn();
+    },
   };
   return { api: new AvalaClient(http), report, told };
 }
 
 const options = (over: Partial<CloneOptions> = {}): CloneOptions => ({
   template: TEMPLATES.image,
-  dataset: undefined,
-  lidarDataset: undefined,
-  slice: undefined,
+  data: {},
+  waitMs: 0,
   name: 'Operation batch',
   copyCollaborators: true,
   approve: false,

@@ -51,7 +51,7 @@ const scenarios = fc.record({
 function urlsFor(s: Settings, api: AvalaClient): URL[] {
   if (s.action === 'clone') return [api.cloneUrl()];
   if (s.action === 'list') return [];
-  return [api.transitionUrl(s.project, s.action)];
+  return s.projects.map((project) => api.transitionUrl(project, s.action));
 }
 
 describe('arbitrary inputs', () => {
@@ -64,7 +64,7 @@ describe('arbitrary inputs', () => {
           settings = await parseSettings((name) => read(name).trim(), {
             apiKey: KEYS.pro,
             warn: () => undefined,
-            defaultName: async () => 'default',
+            workflow: { repository: 'acme/datasets', sha: '4f2c9a1b7d3e8f6a5b4c3d2e1f0a9b8c7d6e5f4a' },
           });
         } catch (error) {
           expect(error).toBeInstanceOf(InputError);

@@ -5,6 +5,12 @@ import { optional, parseBaseUrl, parseBoolean, parseNumber, parseOwner } from '.
 import type { Reporter } from '../operations/reporter.ts';
 import type { OperationResult } from '../operations/result.ts';
 
+/** Where a workflow run comes from: `owner/repo` and the commit, when the runner says. */
+export interface WorkflowContext {
+  repository: string | undefined;
+  sha: string | undefined;
+}
+
 /** The settings every action has: where and how to send requests. */
 export interface Common {
   apiKey: string;
@@ -18,8 +24,8 @@ export interface Common {
 export interface ParseContext {
   apiKey: string;
   warn: (message: string) => void;
-  /** The clone name to use when none is given; may throw an InputError. */
-  defaultName: () => Promise<string>;
+  /** Where the run comes from, for default names and the {repo} and {sha} placeholders. */
+  workflow: WorkflowContext;
 }
 
 /**

@@ -1,6 +1,15 @@
-import { AvalaError, isObject } from './errors.ts';
+import { AvalaError } from './errors.ts';
 import type { HttpClient, Recovery } from './http.ts';
-import { type CloneRequest, type Page, type Project, TRANSITIONS, type Transition } from './types.ts';
+import { parseDataset, parsePage, parseProject } from './shapes.ts';
+import {
+  type CloneRequest,
+  type Dataset,
+  type DatasetRef,
+  type Page,
+  type Project,
+  TRANSITIONS,
+  type Transition,
+} from './types.ts';
 
 /** The page size the API uses by default and the list asks for. */
 const PAGE_SIZE = 100;
@@ -18,6 +27,8 @@ export interface ListQuery {
   name?: string;
   ordering?: string;
   limit: number;
+  /** Keep only projects in these statuses; the API cannot filter on status, so the client does. */
+  statuses?: ReadonlySet<string>;
 }
 
 /** The Avala projects API: knows paths, bodies and shapes, nothing of GitHub. */
@@ -66,11 +77,16 @@ export class AvalaClient {
 
   async listProjects(owner: string, query: ListQuery): Promise<Project[]> {
     const projects: Project[] = [];
-    const pageSize = Math.min(PAGE_SIZE, query.limit);
-    const maxPages = Math.ceil(query.limit / pageSize);
-    for await (const page of this.pages(owner, { ...query, pageSize, maxPages })) {
-      projects.push(...page.slice(0, query.limit - projects.length));
-      if (projects.length >= query.limit) break;
+    const { limit, statuses } = query;
+    const pageSize = Math.min(PAGE_SIZE, limit);
+    // Filtered, the pages a limit needs cannot be known: a lookup's bound applies then.
+    const maxPages = statuses ? MAX_LOOKUP_PAGES : Math.ceil(limit / pageSize);
+    const { name, ordering } = query;
+    const filters = { ...(name ? { name } : {}), ...(ordering ? { ordering } : {}) };
+    for await (const page of this.pages(owner, { ...filters, pageSize, maxPages })) {
+      const kept = statuses ? page.filter((p) => statuses.has(p.status)) : page;
+      projects.push(...kept.slice(0, limit - projects.length));
+      if (projects.length >= limit) break;
     }
     return projects;
   }
@@ -105,6 +121,26 @@ export class AvalaClient {
     return undefined;
   }
 
+  /** A dataset by uid or by owner and slug; undefined when the API has none (404). */
+  dataset(ref: DatasetRef): Promise<Dataset | undefined> {
+    const at = 'uid' in ref ? [ref.uid] : [ref.owner, ref.slug];
+    return this.#readIfFound(`datasets/${at.map(encodeURIComponent).join('/')}/`);
+  }
+
+  /** A slice by owner and slug; undefined when the API has none (404). */
+  slice(ref: { owner: string; slug: string }): Promise<Dataset | undefined> {
+    return this.#readIfFound(`slices/${encodeURIComponent(ref.owner)}/${encodeURIComponent(ref.slug)}/`);
+  }
+
+  async #readIfFound(path: string): Promise<Dataset | undefined> {
+    try {
+      return await this.#http.send({ method: 'GET', url: this.#url(path), parse: parseDataset });
+    } catch (error) {
+      if (error instanceof AvalaError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
   clone(body: CloneRequest, recover?: () => Promise<Recovery<Project>>): Promise<Project> {
     return this.#http.send({
       method: 'POST',
@@ -137,25 +173,4 @@ export class AvalaClient {
     const base = this.#http.baseUrl;
     return new URL(`${base.pathname.replace(/\/$/, '')}/${path}`, base.origin);
   }
-}
-
-/** Checks an answer is a project; throws a description of what is wrong. */
-export function parseProject(json: unknown): Project {
-  if (!isObject(json)) throw new TypeError('the answer is not a project object');
-  if (typeof json.uid !== 'string' || json.uid === '') throw new TypeError('the answer is a project without a uid');
-  if (typeof json.name !== 'string') throw new TypeError(`project ${json.uid} has no name`);
-  if (typeof json.status !== 'string') throw new TypeError(`project ${json.uid} has no status`);
-  return json as Project;
-}
-
-export function parsePage(json: unknown): Page {
-  if (!isObject(json) || !Array.isArray(json.results))
-    throw new TypeError('the answer is not a page of projects (no results array)');
-  if (json.next !== null && json.next !== undefined && typeof json.next !== 'string')
-    throw new TypeError('the page has an invalid next link');
-  return {
-    next: typeof json.next === 'string' ? json.next : null,
-    previous: typeof json.previous === 'string' ? json.previous : null,
-    results: json.results.map(parseProject),
-  };
 }

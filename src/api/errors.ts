@@ -20,6 +20,8 @@ export interface AvalaErrorOptions {
   outcomeUnknown?: boolean;
   attempts?: number;
   cause?: unknown;
+  /** The request was refused before sending: its URL was on another origin than base-url. */
+  refusedOrigin?: boolean;
 }
 
 /** A failed call to the Avala API. Carries no request headers, so no credentials. */
@@ -54,6 +56,16 @@ export class AvalaError extends Error {
   /** The same error, with advice for the reader added to its detail. */
   withAdvice(advice: string): AvalaError {
     return new AvalaError({ ...this.options, detail: `${this.detail.replace(/\.$/, '')}. ${advice}` });
+  }
+
+  /**
+   * A failure every other item of the run would meet alike, so a batch stops at
+   * once: a key refused, a plan or scope the key lacks, an origin refused.
+   */
+  get failsEveryItem(): boolean {
+    if (this.status === 401) return true;
+    if (this.status === 403 && (this.code === 'plan_insufficient' || this.code === 'scope_required')) return true;
+    return this.options.refusedOrigin === true;
   }
 
   /** The value of the action's `error-code` output. */

@@ -63,6 +63,7 @@ export class HttpClient {
         method,
         path: url.origin + path,
         detail: `refused to send the API key to ${url.origin}, which is not the base-url origin ${this.#o.baseUrl.origin}`,
+        refusedOrigin: true,
       });
     }
     if (this.#o.readOnly && method !== 'GET') throw new Error(`Dry run: refusing to send ${method} ${path}`);

@@ -8,6 +8,8 @@ import { MAX_WAIT_MS } from './retry.ts';
  */
 export class RateLimit {
   #resumeAt = 0;
+  /** When the requests of the last second left: the API allows bursts of 20 a second. */
+  #recent: number[] = [];
 
   note(headers: { get(name: string): string | null }): void {
     const remaining = headers.get('x-ratelimit-remaining');
@@ -17,14 +19,13 @@ export class RateLimit {
     }
   }
 
-  /** Waits out an exhausted window, if any; says so in the log. */
+  /** Waits out an exhausted window, if any, and keeps to 20 requests a second; says so in the log. */
   async wait(
     sleep: (ms: number) => Promise<void>,
     log: (message: string) => void,
     request: { method: string; path: string },
   ): Promise<void> {
     const wait = this.#resumeAt - Date.now();
-    if (wait <= 0) return;
     if (wait > MAX_WAIT_MS) {
       throw new AvalaError({
         kind: 'rate-limited',
@@ -32,8 +33,21 @@ export class RateLimit {
         detail: `the API's rate limit resets in ${Math.ceil(wait / 1000)} s, later than the ${MAX_WAIT_MS / 1000} s the action waits; not sent`,
       });
     }
-    this.#resumeAt = 0;
-    log(`Rate limit reached; waiting ${(wait / 1000).toFixed(1)} s for X-RateLimit-Reset`);
-    await sleep(wait);
+    if (wait > 0) {
+      this.#resumeAt = 0;
+      log(`Rate limit reached; waiting ${(wait / 1000).toFixed(1)} s for X-RateLimit-Reset`);
+      await sleep(wait);
+    }
+    await this.#burst(sleep);
+  }
+
+  async #burst(sleep: (ms: number) => Promise<void>): Promise<void> {
+    const now = Date.now();
+    this.#recent = this.#recent.filter((at) => at > now - 1000);
+    const oldest = this.#recent[0];
+    if (this.#recent.length >= MAX_PER_SECOND && oldest !== undefined) await sleep(oldest + 1000 - now);
+    this.#recent.push(Date.now());
   }
 }
+
+const MAX_PER_SECOND = 20;

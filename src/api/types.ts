@@ -43,3 +43,24 @@ export interface CloneRequest {
   lidar_dataset_uid?: string;
   slice_uid?: string;
 }
+
+/** A dataset or slice as a step names it: by uid, or by its owner and slug. */
+export type DatasetRef = { uid: string } | { owner: string; slug: string };
+
+/** A dataset as the API returns it; only these fields are relied on. */
+export interface Dataset {
+  uid: string;
+  slug?: string;
+  status?: string;
+  data_type?: string;
+  [field: string]: unknown;
+}
+
+export const PROJECT_STATUSES: readonly ProjectStatus[] = [
+  'pending-approval',
+  'active',
+  'paused',
+  'canceled',
+  'archived',
+  'completed',
+];

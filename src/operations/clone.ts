@@ -1,22 +1,24 @@
 import type { AvalaClient } from '../api/client.ts';
 import { AvalaError } from '../api/errors.ts';
 import type { CloneRequest, Project } from '../api/types.ts';
+import { type Attachments, resolveAttachments } from './datasets.ts';
 import type { Reporter } from './reporter.ts';
 import { describeProject, type OperationResult, PartialFailure } from './result.ts';
 import { transition } from './transition.ts';
 
-/** What a clone needs to know. */
+/** What one clone needs to know: one project from the template, on these datasets. */
 export interface CloneOptions {
   template: string;
-  dataset: string | undefined;
-  lidarDataset: string | undefined;
-  slice: string | undefined;
+  data: Attachments;
+  /** How long to wait for each dataset to be ready; 0 does not wait. */
+  waitMs: number;
   name: string;
   copyCollaborators: boolean;
   approve: boolean;
   ifExists: 'reuse' | 'fail';
   owner: string | undefined;
   dryRun: boolean;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export class AlreadyExistsError extends Error {
@@ -25,33 +27,31 @@ export class AlreadyExistsError extends Error {
 }
 
 /** The clone body exactly as the API expects it: the dataset fields only when given. */
-export function cloneBody(s: CloneOptions): CloneRequest {
-  return {
-    source_project_uid: s.template,
-    name: s.name,
-    copy_collaborators: s.copyCollaborators,
-    ...(s.dataset ? { image_dataset_uid: s.dataset } : {}),
-    ...(s.lidarDataset ? { lidar_dataset_uid: s.lidarDataset } : {}),
-    ...(s.slice ? { slice_uid: s.slice } : {}),
-  };
+async function cloneBody(s: CloneOptions, api: AvalaClient, report: Reporter): Promise<CloneRequest> {
+  const data = await resolveAttachments(s.data, api, report, s);
+  return { source_project_uid: s.template, name: s.name, copy_collaborators: s.copyCollaborators, ...data };
 }
 
 export async function clone(s: CloneOptions, api: AvalaClient, report: Reporter): Promise<OperationResult> {
   const existing = s.owner ? await api.findByName(s.owner, s.name) : undefined;
   let project: Project;
   let created = false;
+  let body: CloneRequest | undefined;
 
   if (existing) {
     project = reuse(s, existing, report);
   } else if (s.dryRun) {
-    report.info(`Dry run: would send POST ${pathOf(api.cloneUrl())} ${JSON.stringify(cloneBody(s))}`);
+    body = await cloneBody(s, api, report);
+    report.info(`Dry run: would send POST ${pathOf(api.cloneUrl())} ${JSON.stringify(body)}`);
     return {
       summary: `Dry run: would clone template ${s.template} as "${s.name}"${s.approve ? ' and approve it' : ''}.`,
       created: false,
       changed: false,
+      ...uidOf(body),
     };
   } else {
-    ({ project, created } = await createOnce(s, api, report));
+    body = await cloneBody(s, api, report);
+    ({ project, created } = await createOnce(s, body, api, report));
   }
 
   let approved = false;
@@ -92,7 +92,13 @@ export async function clone(s: CloneOptions, api: AvalaClient, report: Reporter)
     project,
     created,
     changed: created || approved,
+    ...uidOf(body),
   };
+}
+
+function uidOf(body: CloneRequest | undefined): { datasetUid?: string } {
+  const uid = body && (body.image_dataset_uid ?? body.lidar_dataset_uid ?? body.slice_uid);
+  return uid ? { datasetUid: uid } : {};
 }
 
 /**
@@ -101,6 +107,7 @@ export async function clone(s: CloneOptions, api: AvalaClient, report: Reporter)
  */
 async function createOnce(
   s: CloneOptions,
+  body: CloneRequest,
   api: AvalaClient,
   report: Reporter,
 ): Promise<{ project: Project; created: boolean }> {
@@ -112,7 +119,7 @@ async function createOnce(
       }
     : undefined;
   try {
-    const project = await api.clone(cloneBody(s), recover);
+    const project = await api.clone(body, recover);
     if (owner && project.owner_name && project.owner_name !== owner) {
       report.warning(
         `Project ${project.uid} belongs to ${project.owner_name}, not to owner ${owner}: a re-run will not find it. Set owner to ${project.owner_name}.`,

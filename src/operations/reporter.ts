@@ -3,4 +3,6 @@ export interface Reporter {
   info(message: string): void;
   notice(message: string, title?: string): void;
   warning(message: string, title?: string): void;
+  /** Folds what `fn` reports under a title, as one item of a run. */
+  group<T>(title: string, fn: () => Promise<T>): Promise<T>;
 }

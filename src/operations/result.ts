@@ -8,6 +8,25 @@ export interface OperationResult {
   projects?: Project[];
   created?: boolean;
   changed?: boolean;
+  /** The UID of the dataset or slice a clone attached. */
+  datasetUid?: string;
+  /** One entry per item asked for, in input order: every action but list. */
+  items?: ItemResult[];
+}
+
+/** What became of one item (a dataset to clone onto, a project to change). */
+export interface ItemResult {
+  /** The value asked for, as given: a dataset reference or a project UID; '' for a clone without data. */
+  input: string;
+  /** The UID of the item's dataset or slice, once known. */
+  datasetUid: string | null;
+  /** One sentence: what was done. */
+  summary?: string;
+  project?: Project;
+  created?: boolean;
+  changed?: boolean;
+  /** Why the item failed; undefined when it succeeded. */
+  error?: unknown;
 }
 
 /**

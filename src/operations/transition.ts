@@ -13,7 +13,7 @@ export interface TransitionOptions {
   dryRun: boolean;
 }
 
-const PAST: Record<Transition, string> = {
+export const PAST: Record<Transition, string> = {
   approve: 'Approved',
   pause: 'Paused',
   resume: 'Resumed',

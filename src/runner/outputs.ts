@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { OperationResult } from '../operations/result.ts';
+import { redact } from '../api/errors.ts';
+import { describeFailure } from '../operations/failures.ts';
+import type { ItemResult, OperationResult } from '../operations/result.ts';
 import type { Runner } from './runner.ts';
 
 /** The action's output names, as action.yml declares them. */
@@ -19,6 +21,9 @@ export const OUTPUTS = [
   'projects',
   'projects-file',
   'count',
+  'uids',
+  'results',
+  'failed',
   'error-code',
 ] as const;
 
@@ -27,8 +32,11 @@ export type OutputName = (typeof OUTPUTS)[number];
 /** GitHub's limit on one output, which it measures in UTF-16. */
 const MAX_OUTPUT_BYTES = 1024 * 1024;
 
-/** Sets the outputs of a result: the project's fields, the projects as JSON and in a file, and what changed. */
-export async function writeOutputs(runner: Runner, result: OperationResult): Promise<void> {
+/**
+ * Sets the outputs of a result: the project's fields when it ended on one, the
+ * projects as JSON and in a file, their uids, what changed, and one entry per item.
+ */
+export async function writeOutputs(runner: Runner, result: OperationResult, key = ''): Promise<void> {
   const projects = result.projects ?? (result.project ? [result.project] : undefined);
   const json = projects && JSON.stringify(projects);
   let file: string | undefined;
@@ -68,5 +76,24 @@ export async function writeOutputs(runner: Runner, result: OperationResult): Pro
     }
     runner.output('projects-file', file);
     runner.output('count', String(projects.length));
+    set('uids', projects.map((p) => p.uid).join('\n'));
   }
+  if (result.items) {
+    set('results', JSON.stringify(result.items.map((item) => resultEntry(item, key))));
+    runner.output('failed', String(result.items.filter((item) => item.error !== undefined).length));
+  }
+}
+
+/** One entry of the results output, in the contract's shape. */
+function resultEntry(item: ItemResult, key: string) {
+  const failure = item.error === undefined ? undefined : describeFailure(item.error);
+  return {
+    input: item.input,
+    dataset_uid: item.datasetUid,
+    project: item.project ?? null,
+    created: item.created ?? false,
+    changed: item.changed ?? false,
+    error_code: failure?.code ?? null,
+    error: failure ? redact(failure.message, key) : null,
+  };
 }

@@ -1,4 +1,4 @@
-import type { WorkflowContext } from '../actions/clone.ts';
+import type { WorkflowContext } from '../actions/common.ts';
 import type { Reporter } from '../operations/reporter.ts';
 
 /**

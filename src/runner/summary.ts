@@ -1,5 +1,8 @@
 import type { RequestRecord } from '../api/http.ts';
 import type { Project } from '../api/types.ts';
+import { describeFailure } from '../operations/failures.ts';
+import type { ItemResult } from '../operations/result.ts';
+import type { Runner } from './runner.ts';
 
 /** Rows of a list shown in the summary; the full list is in the outputs. */
 const MAX_ROWS = 50;
@@ -14,6 +17,8 @@ const MAX_TEXT = 2000;
 
 export interface SummaryInput {
   title: string;
+  /** A run of several items: one row each, failures included. */
+  items?: ItemResult[] | undefined;
   /** What was done, or what failed. */
   text: string;
   failed: boolean;
@@ -21,6 +26,15 @@ export interface SummaryInput {
   requests: RequestRecord[];
   code?: string | undefined;
   docUrl?: string | undefined;
+}
+
+/** Appends the summary; a summary that cannot be written is a warning, never a failed step. */
+export async function writeSummary(runner: Runner, input: SummaryInput): Promise<void> {
+  try {
+    await runner.appendSummary(renderSummary(input));
+  } catch (error) {
+    runner.warning(error instanceof Error ? error.message : String(error), 'Avala job summary not written');
+  }
 }
 
 /** The job summary as HTML, which GitHub renders within its Markdown. */
@@ -33,7 +47,17 @@ export function renderSummary(input: SummaryInput): string {
   if (input.docUrl && /^https:\/\//.test(input.docUrl)) {
     parts.push(`<a href="${escapeHtml(input.docUrl)}">API documentation for this error</a>`);
   }
-  if (input.projects.length > 0) {
+  if (input.items) {
+    const rows = input.items.slice(0, MAX_ROWS).map((item) => {
+      const p = item.project;
+      const done = item.created ? 'created' : item.changed ? 'changed' : item.error === undefined ? 'unchanged' : '';
+      const error = item.error === undefined ? '' : describeFailure(item.error);
+      return [item.input, p?.name, p?.uid, p?.status, done, error && `${error.code}: ${error.message}`].map(cell);
+    });
+    parts.push(table(['Dataset or project', 'Project', 'UID', 'Status', 'Done', 'Error'], rows));
+    if (input.items.length > MAX_ROWS)
+      parts.push(`<p>… and ${input.items.length - MAX_ROWS} more, in the results output.</p>`);
+  } else if (input.projects.length > 0) {
     const rows = input.projects
       .slice(0, MAX_ROWS)
       .map((p) => [p.uid, p.name, p.status, p.task_type, p.owner_name].map(cell));

@@ -6,6 +6,7 @@ import { githubRunner } from '../../src/runner/github.ts';
 import { actionDefaults } from '../support/run-action.ts';
 
 const TEMPLATE = '770a9600-a40d-63f6-c938-668877660000';
+const WORKFLOW = { repository: 'acme/datasets', sha: '4f2c9a1b7d3e8f6a5b4c3d2e1f0a9b8c7d6e5f4a' };
 const KEY = 'avk_unit_test_key_0123456789';
 const saved = { ...process.env };
 
@@ -46,8 +47,14 @@ describe('readSettings', () => {
     expect(s).toMatchObject({
       action: 'clone',
       template: TEMPLATE,
-      dataset: '880b0700-b51e-74g7-d049-779988770000',
-      name: 'datasets-4f2c9a1',
+      items: [
+        {
+          input: '880b0700-b51e-74g7-d049-779988770000',
+          data: { image: { uid: '880b0700-b51e-74g7-d049-779988770000' } },
+          name: 'datasets-4f2c9a1',
+        },
+      ],
+      waitMs: 0,
       copyCollaborators: true,
       approve: false,
       ifExists: 'reuse',
@@ -59,7 +66,7 @@ describe('readSettings', () => {
   });
 
   it("falls back to action.yml's defaults when the runner passes no value (local runs, other runners)", async () => {
-    const context = { apiKey: KEY, warn: () => undefined, defaultName: async () => 'n' };
+    const context = { apiKey: KEY, warn: () => undefined, workflow: WORKFLOW };
     const defaults = await actionDefaults();
     const cases: Array<Record<string, string>> = [
       { template: TEMPLATE },
@@ -76,7 +83,7 @@ describe('readSettings', () => {
   it('fits the default name into 100 characters', async () => {
     process.env.GITHUB_REPOSITORY = `acme/${'r'.repeat(120)}`;
     const s = await settingsFor({ template: TEMPLATE });
-    expect(s.action === 'clone' && s.name).toBe(`${'r'.repeat(92)}-4f2c9a1`);
+    expect(s.action === 'clone' && s.items[0]?.name).toBe(`${'r'.repeat(92)}-4f2c9a1`);
   });
 
   it('asks for a name when there is no workflow context to derive one from', async () => {
@@ -89,7 +96,7 @@ describe('readSettings', () => {
   it('warns about inputs the action does not use, and if-exists: fail without owner', async () => {
     const warnings: string[] = [];
     const read = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? '';
-    const context = { apiKey: KEY, warn: (m: string) => warnings.push(m), defaultName: async () => 'n' };
+    const context = { apiKey: KEY, warn: (m: string) => warnings.push(m), workflow: WORKFLOW };
     await parseSettings(read({ action: 'pause', project: TEMPLATE, dataset: 'd1', name: 'x' }), context);
     await parseSettings(read({ template: TEMPLATE, 'if-exists': 'fail' }), context);
     await parseSettings(read({ template: TEMPLATE, 'if-exists': 'fail', owner: 'acme' }), context);
@@ -109,7 +116,7 @@ describe('readSettings', () => {
   it('accepts the documented UIDs, an e-mail owner and loopback http URLs', async () => {
     for (const uid of ['880b0700-b51e-74g7-d049-779988770000', 'proj-uuid-001', 'A1B2']) {
       const s = await settingsFor({ action: 'pause', project: uid, owner: 'dev@acme.com' });
-      expect(s).toMatchObject({ project: uid, owner: 'dev@acme.com' });
+      expect(s).toMatchObject({ projects: [uid], owner: 'dev@acme.com' });
     }
     for (const url of [
       'http://localhost:8787/api/v1/',
@@ -194,14 +201,14 @@ describe('readSettings', () => {
     expect(e.message).not.toContain('abc def');
   });
 
-  it.each(['../x', 'a/b', 'a?b', 'a#b', 'a%2fb', 'a%2Fb', 'a b', '.', '..', '-x', 'x\u0000'])(
+  it.each(['../x', 'a/b', 'a?b', 'a#b', 'a%2fb', 'a%2Fb', 'a b', '.', '..', '-x', 'x\u0000', 'a/../b', 'a/b/c', '/b'])(
     'rejects the UID %j that could change the request path',
     async (uid) => {
+      // owner/slug names a dataset or slice: there 'a/b' is a reference, resolved with its parts percent-encoded.
+      const data = uid === 'a/b' ? [] : (['dataset', 'lidar-dataset', 'slice'] as const);
       for (const [input, inputs] of [
         ['template', { template: uid }],
-        ['dataset', { template: TEMPLATE, dataset: uid }],
-        ['lidar-dataset', { template: TEMPLATE, 'lidar-dataset': uid }],
-        ['slice', { template: TEMPLATE, slice: uid }],
+        ...data.map((input) => [input, { template: TEMPLATE, [input]: uid }] as const),
         ['project', { action: 'archive', project: uid }],
       ] as const) {
         const e = await inputError(inputs);

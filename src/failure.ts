@@ -1,0 +1,96 @@
+/** How a run that did not succeed is reported: one error line per failure, error-code, and the job summary. */
+import type { Job } from './actions/registry.ts';
+import { redact } from './api/errors.ts';
+import type { RequestRecord } from './api/http.ts';
+import { InputError } from './inputs/errors.ts';
+import { NotTriedError } from './operations/batch.ts';
+import { describeFailure } from './operations/failures.ts';
+import { type ItemResult, type OperationResult, PartialFailure } from './operations/result.ts';
+import { writeOutputs } from './runner/outputs.ts';
+import type { Runner } from './runner/runner.ts';
+import { writeSummary } from './runner/summary.ts';
+
+/** A run that threw: bad input, a file the runner gave that cannot be written, or a bug. */
+export async function failRun(
+  runner: Runner,
+  thrown: unknown,
+  job: Job | undefined,
+  key: string,
+  requests: RequestRecord[],
+): Promise<void> {
+  // Part of the work may have been done: later steps still get what it made.
+  const partial = thrown instanceof PartialFailure ? thrown.result : undefined;
+  const error = thrown instanceof PartialFailure ? thrown.cause : thrown;
+  const { message, code, docUrl } = describeFailure(error);
+  // The runner masks the key; redacting here as well keeps it out of the summary file and any other reader.
+  const text = redact(message, key);
+  const title =
+    error instanceof InputError
+      ? 'Avala action: invalid input'
+      : `Avala ${job ? `${job.settings.action} ` : 'action '}failed`;
+  if (!(error instanceof InputError) && error instanceof Error && error.stack) runner.debug?.(redact(error.stack, key));
+  runner.fail(text, title);
+  // The outputs file may be what failed: the error line above has been written either way.
+  try {
+    if (partial) await writeOutputs(runner, partial, key);
+    runner.output('error-code', code);
+  } catch (outputError) {
+    if (outputError !== error) runner.warning(outputError instanceof Error ? outputError.message : String(outputError));
+  }
+  const projects = partial?.project ? [partial.project] : [];
+  await writeSummary(runner, { title, text, failed: true, projects, requests, code, docUrl });
+}
+
+/** A run some of whose items failed: each failure said once, the first one's code as error-code. */
+export async function failItems(
+  runner: Runner,
+  job: Job,
+  result: OperationResult,
+  key: string,
+  requests: RequestRecord[],
+): Promise<void> {
+  const items = result.items ?? [];
+  const failed = items.filter((item) => item.error !== undefined);
+  const several = items.length > 1;
+  const title = (item: ItemResult) => `Avala ${job.settings.action} failed${several ? `: ${item.input}` : ''}`;
+  for (const item of failed.filter((i) => !(i.error instanceof NotTriedError))) {
+    const error = item.error;
+    if (error instanceof Error && error.stack) runner.debug?.(redact(error.stack, key));
+    runner.fail(redact(describeFailure(error).message, key), title(item));
+  }
+  const untried = failed.filter((i) => i.error instanceof NotTriedError).map((i) => i.input);
+  if (untried.length > 0) {
+    runner.fail(
+      `Not tried, since the failure above would fail them too: ${untried.join(', ')}.`,
+      `Avala ${job.settings.action} stopped`,
+    );
+  }
+  const first = describeFailure(failed[0]?.error);
+  runner.output('error-code', first.code);
+  const text = redact(several ? result.summary : first.message, key);
+  await writeSummary(runner, {
+    title: several ? job.title : `Avala ${job.settings.action} failed`,
+    text,
+    failed: true,
+    projects: result.projects ?? [],
+    items: several ? items : undefined,
+    requests,
+    code: first.code,
+    docUrl: first.docUrl,
+  });
+}
+
+/** The runner is canceling the step: say what was on the wire, since a change may have taken effect. */
+export function cancel(runner: Runner, signal: string, inFlight: { method: string; path: string } | undefined): void {
+  const during = !inFlight
+    ? ''
+    : inFlight.method === 'GET'
+      ? ` while ${inFlight.method} ${inFlight.path} was in flight (a read: it changed nothing)`
+      : ` while ${inFlight.method} ${inFlight.path} was in flight: it may have taken effect at Avala, so check before running again (with owner, a re-run finds what it did)`;
+  runner.fail(`Canceled by ${signal}${during}.`, 'Avala action canceled');
+  try {
+    runner.output('error-code', 'canceled');
+  } catch {
+    // Being canceled, there is nothing more to say about an outputs file that cannot be written.
+  }
+}

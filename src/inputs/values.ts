@@ -1,0 +1,54 @@
+/** Inputs that hold several values, and the dataset references they may name. */
+import type { DatasetRef } from '../api/types.ts';
+import { InputError, show } from './errors.ts';
+import { parseOwner, parseUid } from './validate.ts';
+
+/** One value per line or comma-separated, blanks dropped, each value once, in the order given. */
+export function parseList(value: string): string[] {
+  return [
+    ...new Set(
+      value
+        .split(/[\n,]/)
+        .map((v) => v.trim())
+        .filter(Boolean),
+    ),
+  ];
+}
+
+/** Slugs as Avala makes them: lower-case letters, digits, `-` and `_`. */
+const SLUG = /^[a-z0-9][a-z0-9_-]{0,99}$/;
+
+/** A dataset or slice by UID, or as `owner/slug`; nothing that could change a request's path. */
+export function parseDatasetRef(input: string, value: string, what: 'dataset' | 'slice'): DatasetRef {
+  const parts = value.split('/');
+  if (parts.length === 2) {
+    const [owner = '', slug = ''] = parts;
+    if (SLUG.test(slug)) {
+      try {
+        return { owner: parseOwner(input, owner), slug };
+      } catch {
+        // Reported below, as a whole value.
+      }
+    }
+  } else {
+    try {
+      return { uid: parseUid(input, value, `a ${what} UID`) };
+    } catch {
+      // Reported below.
+    }
+  }
+  throw new InputError(
+    input,
+    `Invalid ${input} ${show(value)}. Expected a ${what} UID such as 770a9600-a40d-63f6-c938-668877660000, or owner/slug such as acme/street-2026-w47 (a slug has lower-case letters, digits, - and _).`,
+  );
+}
+
+/** What `{dataset}` stands for: the slug of an owner/slug reference, else the UID. */
+export function labelOf(ref: DatasetRef): string {
+  return 'uid' in ref ? ref.uid : ref.slug;
+}
+
+/** How a reference reads in messages and the results: as it was given. */
+export function showRef(ref: DatasetRef): string {
+  return 'uid' in ref ? ref.uid : `${ref.owner}/${ref.slug}`;
+}

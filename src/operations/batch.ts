@@ -1,0 +1,77 @@
+/** A run of several items, one after another: every item tried, unless a failure would fail them all. */
+import { AvalaError } from '../api/errors.ts';
+import type { Project } from '../api/types.ts';
+import type { Reporter } from './reporter.ts';
+import { type ItemResult, type OperationResult, PartialFailure } from './result.ts';
+
+export interface Item {
+  input: string;
+  datasetUid: string | null;
+  /** The log group's title for this item. */
+  title: string;
+  run(): Promise<OperationResult>;
+}
+
+/** An item left out because an earlier one failed in a way that would fail it too. */
+export class NotTriedError extends Error {
+  override readonly name = 'NotTriedError';
+  readonly errorCode = 'not-tried';
+}
+
+export async function runItems(items: Item[], report: Reporter): Promise<ItemResult[]> {
+  const results: ItemResult[] = [];
+  let stop: AvalaError | undefined;
+  for (const item of items) {
+    const { input } = item;
+    if (stop) {
+      const error = new NotTriedError(
+        `Not tried: an earlier item failed with ${stop.errorCode}, which would fail it too.`,
+      );
+      results.push({ input, datasetUid: item.datasetUid, error });
+      continue;
+    }
+    try {
+      const done = await report.group(item.title, item.run);
+      const { summary, project, created, changed } = done;
+      results.push({ input, datasetUid: done.datasetUid ?? item.datasetUid, summary, project, created, changed });
+    } catch (thrown) {
+      // A failure after part of the work (a project created, its approve refused) keeps what was made.
+      const partial: Partial<OperationResult> = thrown instanceof PartialFailure ? thrown.result : {};
+      const error = thrown instanceof PartialFailure ? thrown.cause : thrown;
+      const { project, created, changed } = partial;
+      results.push({ input, datasetUid: item.datasetUid, project, created, changed, error });
+      if (error instanceof AvalaError && error.failsEveryItem) stop = error;
+    }
+  }
+  return results;
+}
+
+/** The result of a run of items: their projects, and one sentence for the log. */
+export function summarizeItems(results: ItemResult[], what: (counts: Counts) => string): OperationResult {
+  const projects = results.flatMap((r): Project[] => (r.project ? [r.project] : []));
+  const [only] = results;
+  const failed = results.filter((r) => r.error !== undefined).length;
+  const summary =
+    results.length === 1 && only
+      ? (only.summary ?? (only.error instanceof Error ? only.error.message : ''))
+      : what({ total: results.length, failed, created: count(results, 'created'), changed: count(results, 'changed') });
+  return {
+    summary,
+    items: results,
+    projects,
+    ...(projects.length === 1 && projects[0] ? { project: projects[0] } : {}),
+    ...(results.some((r) => r.created !== undefined) ? { created: results.some((r) => r.created) } : {}),
+    ...(results.some((r) => r.changed !== undefined) ? { changed: results.some((r) => r.changed) } : {}),
+  };
+}
+
+export interface Counts {
+  total: number;
+  failed: number;
+  created: number;
+  changed: number;
+}
+
+function count(results: ItemResult[], field: 'created' | 'changed'): number {
+  return results.filter((r) => r[field] === true).length;
+}

@@ -1,0 +1,101 @@
+/** The datasets and slices a clone attaches: references resolved to UIDs, and datasets waited for. */
+import type { AvalaClient } from '../api/client.ts';
+import type { CloneRequest, Dataset, DatasetRef } from '../api/types.ts';
+import type { Reporter } from './reporter.ts';
+
+/** An item that fails for its dataset: it was not found, did not become ready, or is of a kind no field takes. */
+export class DatasetError extends Error {
+  override readonly name = 'DatasetError';
+  readonly errorCode: 'dataset-not-found' | 'dataset-not-ready' | 'unsupported-dataset';
+
+  constructor(errorCode: DatasetError['errorCode'], message: string) {
+    super(message);
+    this.errorCode = errorCode;
+  }
+}
+
+/** What one clone attaches, each by UID or owner/slug. */
+export interface Attachments {
+  image?: DatasetRef | undefined;
+  lidar?: DatasetRef | undefined;
+  slice?: DatasetRef | undefined;
+}
+
+export interface Readiness {
+  /** How long to wait for each dataset to be `created`; 0 does not wait. */
+  waitMs: number;
+  dryRun: boolean;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** The longest pause between two reads of a dataset that is not ready yet. */
+const MAX_POLL_MS = 10_000;
+
+/** The clone body's dataset fields, each reference resolved and each dataset ready. */
+export async function resolveAttachments(
+  data: Attachments,
+  api: AvalaClient,
+  report: Reporter,
+  readiness: Readiness,
+): Promise<Pick<CloneRequest, 'image_dataset_uid' | 'lidar_dataset_uid' | 'slice_uid'>> {
+  const image = data.image && (await readyDataset(data.image, api, report, readiness));
+  const lidar = data.lidar && (await readyDataset(data.lidar, api, report, readiness));
+  const slice = data.slice && (await sliceUid(data.slice, api));
+  return {
+    ...(image ? { image_dataset_uid: image } : {}),
+    ...(lidar ? { lidar_dataset_uid: lidar } : {}),
+    ...(slice ? { slice_uid: slice } : {}),
+  };
+}
+
+/**
+ * The dataset's UID once it is `created`: read after 1 s, 2 s, 4 s, … (at most
+ * 10 s apart) until it is, or until `waitMs` has passed. A slug's lookup counts
+ * as the first read; without a wait, a UID is not read at all.
+ */
+async function readyDataset(ref: DatasetRef, api: AvalaClient, report: Reporter, r: Readiness): Promise<string> {
+  const shown = show(ref);
+  if ('uid' in ref && (r.waitMs === 0 || r.dryRun)) return ref.uid;
+  let dataset = await find(api, ref, shown);
+  if (dataset.status === 'created' || dataset.status === undefined) return dataset.uid;
+  if (r.waitMs === 0 || r.dryRun) {
+    report.warning(
+      `Dataset ${shown} is ${dataset.status}, not created: cloning onto it anyway (wait-for-dataset waits for it).`,
+      'Avala dataset not ready',
+    );
+    return dataset.uid;
+  }
+  const sleep = r.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const deadline = Date.now() + r.waitMs;
+  for (let pause = 1000; dataset.status !== 'created'; pause = Math.min(pause * 2, MAX_POLL_MS)) {
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      throw new DatasetError(
+        'dataset-not-ready',
+        `Dataset ${shown} is still ${dataset.status} after ${r.waitMs / 1000} s (wait-for-dataset): nothing was cloned for it.`,
+      );
+    }
+    const ms = Math.min(pause, left);
+    report.info(`Dataset ${shown} is ${dataset.status}; reading it again in ${(ms / 1000).toFixed(1)} s`);
+    await sleep(ms);
+    dataset = await find(api, { uid: dataset.uid }, shown);
+  }
+  return dataset.uid;
+}
+
+async function sliceUid(ref: DatasetRef, api: AvalaClient): Promise<string> {
+  if ('uid' in ref) return ref.uid;
+  const slice = await api.slice(ref);
+  if (!slice) throw new DatasetError('dataset-not-found', `Slice ${show(ref)} not found.`);
+  return slice.uid;
+}
+
+async function find(api: AvalaClient, ref: DatasetRef, shown: string): Promise<Dataset> {
+  const dataset = await api.dataset(ref);
+  if (!dataset) throw new DatasetError('dataset-not-found', `Dataset ${shown} not found.`);
+  return dataset;
+}
+
+function show(ref: DatasetRef): string {
+  return 'uid' in ref ? ref.uid : `${ref.owner}/${ref.slug}`;
+}
