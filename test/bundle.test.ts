@@ -4,7 +4,7 @@
  * stale bundle cannot make a test pass; CI rebuilds dist/ and fails when it differs.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { KEYS, TEMPLATES } from '../emulator/seed.ts';
+import { DATASET, KEYS, TEMPLATES } from '../emulator/seed.ts';
 import { type Emulator, startEmulator } from '../emulator/server.ts';
 import { DIST, runAction } from './support/run-action.ts';
 
@@ -19,6 +19,7 @@ it('dist/index.js clones with owner and approves, then a re-run reuses the proje
     'base-url': emu.url,
     'api-key': KEYS.pro,
     template: TEMPLATES.image,
+    dataset: DATASET,
     name: 'Bundle smoke',
     owner: 'acme',
     approve: 'true',
