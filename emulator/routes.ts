@@ -1,5 +1,6 @@
 /** The API's routes: projects listed, cloned and moved through their states, as the reference says. */
 import { randomUUID } from 'node:crypto';
+import type { Datasets } from './datasets.ts';
 import { ACCOUNTS, type Account } from './seed.ts';
 import { brief, full, type Store, type StoredProject } from './store.ts';
 
@@ -26,14 +27,25 @@ export function accountFor(key: string | string[] | undefined): Account | undefi
 
 export class Routes {
   readonly #store: Store;
+  readonly #datasets: Datasets;
 
-  constructor(store: Store) {
+  constructor(store: Store, datasets: Datasets) {
     this.#store = store;
+    this.#datasets = datasets;
   }
 
   /** The answer to one API request from an authenticated account. */
   route(account: Account, method: string, path: string, body: string, origin: string): Reply {
     const url = new URL(path, 'http://emulator');
+    const data = url.pathname.match(/^\/api\/v1\/(datasets|slices)\/(.+)\/$/);
+    if (data) {
+      if (method !== 'GET') return notAllowed(method);
+      try {
+        return this.#datasets.route(account, data[1] as string, (data[2] as string).split('/').map(decodeURIComponent));
+      } catch {
+        return notFound();
+      }
+    }
     const prefix = `${API}/projects/`;
     if (!url.pathname.startsWith(prefix) || !url.pathname.endsWith('/')) return notFound();
     let segments: string[];

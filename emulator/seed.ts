@@ -111,3 +111,46 @@ export function seedProjects(): SeedProject[] {
   if (!seeded.some((p) => p.uid === COMPLETED_PROJECT)) throw new Error('seed is inconsistent');
   return seeded;
 }
+
+export interface SeedDataset {
+  uid: string;
+  name: string;
+  slug: string;
+  data_type: 'image' | 'video' | 'lidar' | 'mcap' | 'splat';
+  status: 'creating' | 'created';
+  item_count: number;
+  owner_name: string;
+  visibility: 'public' | 'private';
+}
+
+/** acme's datasets by slug, each a different kind; street-2026-w47 is the seed file's DATASET. */
+export const DATASETS = {
+  street: 'street-2026-w47',
+  street2: 'street-2026-w48',
+  lidar: 'lidar-2026-w47',
+  drive: 'drive-2026-w47',
+  scan: 'scan-2026-w47',
+} as const;
+
+/** acme's slice of the street dataset. */
+export const SLICE = { uid: '990c0800-c62f-85h8-e15a-88aa99880000', slug: 'street-subset' } as const;
+
+export function seedDatasets(): SeedDataset[] {
+  const kinds: Array<[string, SeedDataset['data_type']]> = [
+    [DATASETS.street, 'image'],
+    [DATASETS.street2, 'image'],
+    [DATASETS.lidar, 'lidar'],
+    [DATASETS.drive, 'video'],
+    [DATASETS.scan, 'splat'],
+  ];
+  return kinds.map(([slug, data_type], n) => ({
+    uid: n === 0 ? DATASET : `880b0700-b51e-74g7-d049-77998877${String(n).padStart(4, '0')}`,
+    name: slug,
+    slug,
+    data_type,
+    status: 'created',
+    item_count: 100 * (n + 1),
+    owner_name: 'acme',
+    visibility: 'private',
+  }));
+}

@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { Datasets } from './datasets.ts';
 import {
   type Fault,
   type FaultContext,
@@ -50,7 +51,8 @@ export class Emulator {
   /** TCP connections accepted since start. */
   connections = 0;
   readonly #store = new Store();
-  readonly #routes = new Routes(this.#store);
+  readonly datasets = new Datasets();
+  readonly #routes = new Routes(this.#store, this.datasets);
   readonly #faults = new FaultQueue();
   #server: Server;
   #scheme: 'http' | 'https';
@@ -108,6 +110,7 @@ export class Emulator {
     this.#faults.clear();
     this.#windows.clear();
     this.#store.reset();
+    this.datasets.reset();
   }
 
   inject(rule: FaultRule): void {
@@ -229,6 +232,9 @@ export class Emulator {
       if (method === 'POST' && path === `${CONTROL}/reset`) {
         this.reset();
         return [200, { ok: true }];
+      }
+      if (method === 'POST' && path === `${CONTROL}/datasets`) {
+        return [200, this.datasets.add(JSON.parse(body) as { slug: string })];
       }
       if (method === 'POST' && path === `${CONTROL}/faults`) {
         this.inject(JSON.parse(body) as FaultRule);

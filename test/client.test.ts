@@ -148,6 +148,34 @@ describe('HttpClient', () => {
     expect(h.waits).toEqual([ms]);
   });
 
+  it('sends no more than 20 requests in any one second', async () => {
+    const h = client();
+    for (let i = 0; i < 22; i++) await h.api.dataset({ uid: 'd-1' });
+    // Waits are recorded, not slept: the 21st and 22nd request each wait for the second to pass.
+    expect(h.waits).toHaveLength(2);
+    for (const wait of h.waits) expect(wait).toBeGreaterThan(0);
+    for (const wait of h.waits) expect(wait).toBeLessThanOrEqual(1000);
+  });
+
+  it('reads datasets by uid and by owner/slug, and slices by owner/slug; 404 is none', async () => {
+    const { api } = client();
+    const bySlug = await api.dataset({ owner: 'acme', slug: 'street-2026-w47' });
+    expect(bySlug).toMatchObject({
+      uid: '880b0700-b51e-74g7-d049-779988770000',
+      status: 'created',
+      data_type: 'image',
+    });
+    expect(await api.dataset({ uid: bySlug?.uid ?? '' })).toMatchObject({ slug: 'street-2026-w47' });
+    expect(await api.dataset({ owner: 'acme', slug: 'missing' })).toBeUndefined();
+    expect(await api.slice({ owner: 'acme', slug: 'street-subset' })).toMatchObject({ slug: 'street-subset' });
+    expect(emu.calls('GET').map((q) => q.path)).toEqual([
+      '/api/v1/datasets/acme/street-2026-w47/',
+      '/api/v1/datasets/880b0700-b51e-74g7-d049-779988770000/',
+      '/api/v1/datasets/acme/missing/',
+      '/api/v1/slices/acme/street-subset/',
+    ]);
+  });
+
   it('backs off exponentially between retries of a GET', async () => {
     emu.inject({ method: 'GET', times: 3, fault: { kind: 'status', status: 500 } });
     const h = client();

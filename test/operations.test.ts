@@ -93,6 +93,34 @@ describe('clone', () => {
   });
 });
 
+describe('readiness', () => {
+  it('reads a dataset after 1, 2, 4, 8 s and then every 10 s, up to wait-for-dataset, then fails the item', async () => {
+    const { api, report, told } = harness();
+    emu.datasets.add({ slug: 'stuck', status: 'creating' });
+    let clock = 0;
+    const sleeps: number[] = [];
+    const sleep = async (ms: number) => {
+      sleeps.push(ms);
+      clock += ms;
+    };
+    const failure = await clone(
+      options({ data: { image: { owner: 'acme', slug: 'stuck' } }, waitMs: 40_000, sleep, now: () => clock }),
+      api,
+      report,
+    ).then(
+      () => undefined,
+      (e: unknown) => e as Error & { errorCode: string },
+    );
+    expect(sleeps).toEqual([1000, 2000, 4000, 8000, 10_000, 10_000, 5000]);
+    expect(failure?.errorCode).toBe('dataset-not-ready');
+    expect(failure?.message).toBe(
+      'Dataset acme/stuck is still creating after 40 s (wait-for-dataset): nothing was cloned for it.',
+    );
+    expect(told.filter((t) => t.startsWith('info: Dataset'))).toHaveLength(7);
+    expect(emu.calls('POST')).toEqual([]);
+  });
+});
+
 describe('changeStatus', () => {
   it('a project already in the target status is a notice, not a change', async () => {
     const { api, report, told } = harness();

@@ -19,6 +19,7 @@ export interface CloneOptions {
   owner: string | undefined;
   dryRun: boolean;
   sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
 }
 
 export class AlreadyExistsError extends Error {

@@ -26,6 +26,7 @@ export interface Readiness {
   waitMs: number;
   dryRun: boolean;
   sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
 }
 
 /** The longest pause between two reads of a dataset that is not ready yet. */
@@ -66,9 +67,10 @@ async function readyDataset(ref: DatasetRef, api: AvalaClient, report: Reporter,
     return dataset.uid;
   }
   const sleep = r.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const deadline = Date.now() + r.waitMs;
+  const now = r.now ?? Date.now;
+  const deadline = now() + r.waitMs;
   for (let pause = 1000; dataset.status !== 'created'; pause = Math.min(pause * 2, MAX_POLL_MS)) {
-    const left = deadline - Date.now();
+    const left = deadline - now();
     if (left <= 0) {
       throw new DatasetError(
         'dataset-not-ready',
