@@ -97,6 +97,15 @@ describe('AvalaClient', () => {
     expect(emu.calls('GET')).toHaveLength(1);
   });
 
+  it('a name lookup meeting endless non-matching pages stops after 1,000, as bad-response', async () => {
+    // In process with sleeps recorded: the 20-a-second pace would make these 1,000 pages take 50 s.
+    emu.inject({ method: 'GET', times: 5000, fault: { kind: 'endless-pages', empty: false } });
+    const e = await failure(client().api.findByName('acme', 'Nowhere'));
+    expect(e.errorCode).toBe('bad-response');
+    expect(e.message).toContain('more pages than the 1000 this request can need');
+    expect(emu.calls('GET')).toHaveLength(1000);
+  });
+
   it('percent-encodes owners in the path', async () => {
     const { api } = client({ apiKey: KEYS.email });
     const projects = await api.listProjects('dev@acme.com', { limit: 100 });
