@@ -10,7 +10,12 @@ const page = await (
 ).json();
 let project = page.results.find((p) => p.name === name);
 if (!project) {
-  const body = JSON.stringify({ source_project_uid: process.env.INPUT_TEMPLATE, name, copy_collaborators: true });
+  const body = JSON.stringify({
+    source_project_uid: process.env.INPUT_TEMPLATE,
+    name,
+    copy_collaborators: true,
+    image_dataset_uid: process.env.INPUT_DATASET,
+  });
   project = await (await fetch(`${base}/projects/create-from-existing/`, { method: 'POST', headers, body })).json();
 }
 project = await (await fetch(`${base}/projects/${project.uid}/approve/`, { method: 'POST', headers })).json();
