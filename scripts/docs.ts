@@ -1,10 +1,12 @@
 /**
- * Keeps README.md's inputs and outputs tables generated from action.yml.
+ * Keeps README.md's inputs and outputs tables generated from action.yml, and
+ * its error-code table from scripts/error-codes.ts.
  * `npm run docs` rewrites them; a test fails when they are stale.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { ERROR_CODES } from './error-codes.ts';
 
 interface ActionYaml {
   inputs: Record<string, { description: string; required?: boolean; default?: string }>;
@@ -18,7 +20,7 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\s+/g, ' ').trim();
 }
 
-export function tables(action: ActionYaml): { inputs: string; outputs: string } {
+export function tables(action: ActionYaml): { inputs: string; outputs: string; errors: string } {
   const inputs = [
     '| input | default | description |',
     '| --- | --- | --- |',
@@ -32,7 +34,12 @@ export function tables(action: ActionYaml): { inputs: string; outputs: string } 
     '| --- | --- |',
     ...Object.entries(action.outputs).map(([name, spec]) => `| \`${name}\` | ${cell(spec.description)} |`),
   ].join('\n');
-  return { inputs, outputs };
+  const errors = [
+    '| error-code | cause | fix |',
+    '| --- | --- | --- |',
+    ...ERROR_CODES.map((e) => `| \`${e.code}\` | ${cell(e.cause)} | ${cell(e.fix)} |`),
+  ].join('\n');
+  return { inputs, outputs, errors };
 }
 
 /** README.md with its generated sections replaced by what action.yml says now. */

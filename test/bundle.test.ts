@@ -1,5 +1,5 @@
 /**
- * The one test of the committed bundle: dist/index.js, as workflows run it,
+ * The tests of the committed bundle: dist/index.js, as workflows run it,
  * does the main job end to end. Everything else runs the source, so that a
  * stale bundle cannot make a test pass; CI rebuilds dist/ and fails when it differs.
  */
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DATASET, KEYS, TEMPLATES } from '../emulator/seed.ts';
 import { type Emulator, startEmulator } from '../emulator/server.ts';
 import { DIST, runAction } from './support/run-action.ts';
+import { startProxy } from './support/servers.ts';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -36,4 +37,19 @@ it('dist/index.js clones with owner and approves, then a re-run reuses the proje
   expect(again.outputs).toMatchObject({ uid: first.outputs.uid, created: 'false', changed: 'false' });
   expect(emu.calls('POST', '/approve/')).toHaveLength(1);
   expect(emu.calls('POST', '/create-from-existing/')).toHaveLength(1);
+});
+
+it('dist/index.js loads its minified undici chunk to go through HTTP_PROXY', async () => {
+  const proxy = await startProxy();
+  try {
+    const r = await runAction(
+      { 'base-url': emu.url, 'api-key': KEYS.pro, action: 'list', owner: 'acme', limit: '2' },
+      { entry: DIST, env: { HTTP_PROXY: proxy.url } },
+    );
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(r.outputs.count).toBe('2');
+    expect(proxy.seen).toEqual([`GET ${emu.url}/projects/acme/?limit=2`]);
+  } finally {
+    await proxy.close();
+  }
 });

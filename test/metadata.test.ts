@@ -7,6 +7,7 @@ import { NoOperationTraceWriter } from '@actions/workflow-parser/templates/trace
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderReadme } from '../scripts/docs.ts';
+import { ERROR_CODES } from '../scripts/error-codes.ts';
 import { ACTIONS, usedBy } from '../src/actions/registry.ts';
 import { INPUT_NAMES, INPUTS } from '../src/inputs/inputs.ts';
 import { OUTPUTS } from '../src/runner/outputs.ts';
@@ -88,13 +89,40 @@ describe('workflows', () => {
         '.github/workflows/ci.yml',
         '.github/workflows/check-dist.yml',
         '.github/workflows/e2e.yml',
+        '.github/workflows/codeql.yml',
+        '.github/workflows/workflow-lint.yml',
+        '.github/workflows/release.yml',
         'examples/dataset-upload.yml',
+        'examples/nightly-archive.yml',
       ]),
     );
     for (const file of files) {
       const result = parseWorkflow({ name: file, content: await read(file) }, new NoOperationTraceWriter());
       expect(errorsOf(result), file).toEqual([]);
     }
+  });
+
+  it('use every action by a full commit SHA, its version in a comment (the action itself aside)', async () => {
+    const lines = (await workflowFiles())
+      .filter((file) => file.startsWith('.github/'))
+      .map(async (file) => (await read(file)).split('\n').map((line) => [file, line] as const));
+    const uses = (await Promise.all(lines)).flat().filter(([, line]) => /^\s*(- )?uses:/.test(line));
+    expect(uses.length).toBeGreaterThan(10);
+    const loose = uses.filter(
+      ([, line]) => !/uses: (\.\/|[\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$)/.test(line),
+    );
+    expect(loose).toEqual([]);
+  });
+
+  it("Dependabot updates npm and the workflows' actions, each in groups", async () => {
+    const config = parse(await read('.github/dependabot.yml')) as {
+      updates: Array<{ 'package-ecosystem': string; groups?: Record<string, unknown> }>;
+    };
+    const ecosystems = config.updates.map((u) => [u['package-ecosystem'], Object.keys(u.groups ?? {}).length > 0]);
+    expect(ecosystems).toEqual([
+      ['npm', true],
+      ['github-actions', true],
+    ]);
   });
 
   it('the parser catches a broken workflow, so the check above can fail', () => {
@@ -118,6 +146,52 @@ describe('workflows', () => {
 
   it('CI runs on the Node version the action runs on', async () => {
     expect((await read('.node-version')).trim()).toBe('24');
+  });
+});
+
+describe('Marketplace and release', () => {
+  it("the description fits the Marketplace's limit (under 125 characters)", async () => {
+    const action = parse(await read('action.yml')) as { description: string; branding: unknown };
+    expect(action.description.length).toBeLessThan(125);
+    expect(action.branding).toMatchObject({ icon: expect.any(String), color: expect.any(String) });
+  });
+
+  it('the Troubleshooting table explains every error-code that action.yml names', async () => {
+    const action = parse(await read('action.yml')) as ActionYaml;
+    const named = [
+      ...(action.outputs['error-code']?.description ?? '').matchAll(
+        /[a-z][a-z_]*(?:-[a-z<>]+)+|[a-z]+_[a-z]+|\b(?:timeout|network|unexpected|canceled)\b/g,
+      ),
+    ].map((m) => m[0].replace('http-<status>', 'http-404'));
+    expect(named.length).toBeGreaterThan(10);
+    const documented = ERROR_CODES.map((e) => e.code);
+    expect(named.filter((code) => !documented.includes(code))).toEqual([]);
+    const readme = await read('README.md');
+    for (const code of documented) expect(readme).toContain(`| \`${code}\` |`);
+  });
+
+  it('the licence notices name every production package, which the bundle is made of', async () => {
+    const lock = JSON.parse(await read('package-lock.json')) as {
+      packages: Record<string, { dev?: boolean; devOptional?: boolean }>;
+    };
+    const production = Object.entries(lock.packages)
+      .filter(([path, meta]) => path.startsWith('node_modules/') && !meta.dev && !meta.devOptional)
+      .map(([path]) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length));
+    expect(production).toEqual(
+      expect.arrayContaining(['@actions/core', 'undici', 'before-after-hook', '@octokit/core']),
+    );
+    const notices = await read('dist/licenses.txt');
+    expect([...new Set(production)].filter((name) => !notices.includes(` - ${name}@`))).toEqual([]);
+  });
+
+  it('every file of dist/ is minified', async () => {
+    const files = (await readdir(join(ROOT, 'dist'))).filter((f) => f.endsWith('.js'));
+    expect(files).toContain('index.js');
+    for (const file of files) {
+      const text = await read(`dist/${file}`);
+      const lines = text.split('\n').length;
+      expect(text.length / lines, file).toBeGreaterThan(1000);
+    }
   });
 });
 

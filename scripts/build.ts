@@ -1,0 +1,39 @@
+/**
+ * `npm run build`: dist/ from src/, which is what workflows run.
+ *
+ * 1. Declares @actions/core free of side effects (scripts/mark-side-effect-free.ts), so ncc prunes what it does not use.
+ * 2. Empties dist/, so a chunk the bundle no longer needs cannot stay behind, committed and stale.
+ * 3. Bundles with ncc, minified.
+ * 4. Minifies the chunks loaded on demand (the undici package, for proxies), which ncc leaves readable.
+ * 5. Writes the licence notices of every production dependency with generate-license-file.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { transform } from 'esbuild';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const dist = `${root}dist/`;
+const bin = (name: string) => `${root}node_modules/.bin/${name}`;
+const run = (file: string, args: string[]) => execFileSync(file, args, { cwd: root, stdio: 'inherit' });
+
+run(process.execPath, [`${root}scripts/mark-side-effect-free.ts`]);
+await rm(dist, { recursive: true, force: true });
+run(bin('ncc'), ['build', 'src/index.ts', '-o', 'dist', '--minify', '--quiet']);
+for (const file of await readdir(dist)) {
+  if (!file.endsWith('.js') || file === 'index.js') continue;
+  const source = await readFile(`${dist}${file}`, 'utf8');
+  const { code } = await transform(source, { format: 'esm', minify: true, target: 'node24', legalComments: 'none' });
+  await writeFile(`${dist}${file}`, code);
+}
+run(bin('generate-license-file'), [
+  '--input',
+  'package.json',
+  '--output',
+  'dist/licenses.txt',
+  '--overwrite',
+  '--eol',
+  'lf',
+  '--ci',
+  '--no-spinner',
+]);
