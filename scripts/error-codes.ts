@@ -96,6 +96,11 @@ export const ERROR_CODES: readonly ErrorCode[] = [
     fix: 'Raise wait-for-dataset, or re-run with owner once Avala shows the dataset as created.',
   },
   {
+    code: 'unsupported-dataset',
+    cause: 'A directory that dataset-dirs found is a dataset of a type no project takes (mcap, splat).',
+    fix: 'Keep such datasets out of the dataset-dirs globs, or name them in dataset or lidar-dataset if they fit.',
+  },
+  {
     code: 'not-tried',
     cause: 'In results only: the item was left out because an earlier one failed in a way that would fail it too.',
     fix: "Mend the earlier item's error, then re-run with owner.",

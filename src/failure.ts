@@ -1,12 +1,11 @@
 /** How a run that did not succeed is reported: one error line per failure, error-code, and the job summary. */
 import type { Job } from './actions/registry.ts';
-import { redact } from './api/errors.ts';
 import type { RequestRecord } from './api/http.ts';
 import { InputError } from './inputs/errors.ts';
 import { NotTriedError } from './operations/batch.ts';
 import { describeFailure } from './operations/failures.ts';
 import { type ItemResult, type OperationResult, PartialFailure } from './operations/result.ts';
-import { writeOutputs } from './runner/outputs.ts';
+import { type Hide, writeOutputs } from './runner/outputs.ts';
 import type { Runner } from './runner/runner.ts';
 import { writeSummary } from './runner/summary.ts';
 
@@ -15,24 +14,24 @@ export async function failRun(
   runner: Runner,
   thrown: unknown,
   job: Job | undefined,
-  key: string,
+  hide: Hide,
   requests: RequestRecord[],
 ): Promise<void> {
   // Part of the work may have been done: later steps still get what it made.
   const partial = thrown instanceof PartialFailure ? thrown.result : undefined;
   const error = thrown instanceof PartialFailure ? thrown.cause : thrown;
   const { message, code, docUrl } = describeFailure(error);
-  // The runner masks the key; redacting here as well keeps it out of the summary file and any other reader.
-  const text = redact(message, key);
+  // The runner masks the secrets; hiding them here as well keeps them out of the summary file and any other reader.
+  const text = hide(message);
   const title =
     error instanceof InputError
       ? 'Avala action: invalid input'
       : `Avala ${job ? `${job.settings.action} ` : 'action '}failed`;
-  if (!(error instanceof InputError) && error instanceof Error && error.stack) runner.debug?.(redact(error.stack, key));
+  if (!(error instanceof InputError) && error instanceof Error && error.stack) runner.debug?.(hide(error.stack));
   runner.fail(text, title);
   // The outputs file may be what failed: the error line above has been written either way.
   try {
-    if (partial) await writeOutputs(runner, partial, key);
+    if (partial) await writeOutputs(runner, partial, hide);
     runner.output('error-code', code);
   } catch (outputError) {
     if (outputError !== error) runner.warning(outputError instanceof Error ? outputError.message : String(outputError));
@@ -46,7 +45,7 @@ export async function failItems(
   runner: Runner,
   job: Job,
   result: OperationResult,
-  key: string,
+  hide: Hide,
   requests: RequestRecord[],
 ): Promise<void> {
   const items = result.items ?? [];
@@ -55,8 +54,8 @@ export async function failItems(
   const title = (item: ItemResult) => `Avala ${job.settings.action} failed${several ? `: ${item.input}` : ''}`;
   for (const item of failed.filter((i) => !(i.error instanceof NotTriedError))) {
     const error = item.error;
-    if (error instanceof Error && error.stack) runner.debug?.(redact(error.stack, key));
-    runner.fail(redact(describeFailure(error).message, key), title(item));
+    if (error instanceof Error && error.stack) runner.debug?.(hide(error.stack));
+    runner.fail(hide(describeFailure(error).message), title(item));
   }
   const untried = failed.filter((i) => i.error instanceof NotTriedError).map((i) => i.input);
   if (untried.length > 0) {
@@ -67,7 +66,7 @@ export async function failItems(
   }
   const first = describeFailure(failed[0]?.error);
   runner.output('error-code', first.code);
-  const text = redact(several ? result.summary : first.message, key);
+  const text = hide(several ? result.summary : first.message);
   await writeSummary(runner, {
     title: several ? job.title : `Avala ${job.settings.action} failed`,
     text,

@@ -1,12 +1,14 @@
 import { type Job, prepareJob } from './actions/registry.ts';
 import { AvalaClient } from './api/client.ts';
+import { redact } from './api/errors.ts';
 import { HttpClient, type RequestRecord } from './api/http.ts';
 import { createFetch } from './api/transport.ts';
 import { cancel, failItems, failRun } from './failure.ts';
 import { API_KEY_ENV } from './inputs/inputs.ts';
 import { checkProxyVariables } from './inputs/validate.ts';
+import { changedFiles } from './runner/changes.ts';
 import { githubRunner } from './runner/github.ts';
-import { writeOutputs } from './runner/outputs.ts';
+import { type Hide, writeOutputs } from './runner/outputs.ts';
 import type { Runner } from './runner/runner.ts';
 import { writeSummary } from './runner/summary.ts';
 import { USER_AGENT } from './version.ts';
@@ -18,6 +20,9 @@ export type Signals = Pick<NodeJS.Process, 'once' | 'off' | 'exit'>;
 export async function run(runner: Runner = githubRunner(), options: { signals?: Signals } = {}): Promise<void> {
   const requests: RequestRecord[] = [];
   const apiKey = readApiKey(runner);
+  const githubToken = runner.input('github-token');
+  if (githubToken) runner.secret(githubToken);
+  const hide: Hide = (text) => redact(redact(text, apiKey), githubToken);
   let job: Job | undefined;
   let http: HttpClient | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -26,7 +31,7 @@ export async function run(runner: Runner = githubRunner(), options: { signals?: 
   };
   options.signals?.once('SIGTERM', onSignal).once('SIGINT', onSignal);
   try {
-    job = await readJob(runner, apiKey);
+    job = await readJob(runner, apiKey, githubToken);
     checkProxyVariables(runner.env);
     const { settings } = job;
     http = new HttpClient({
@@ -45,8 +50,8 @@ export async function run(runner: Runner = githubRunner(), options: { signals?: 
     const failed = items.filter((item) => item.error !== undefined);
     // One item that failed is said by its error line alone; a run of several says its counts too.
     if (items.length > 1 || failed.length === 0) runner.info(result.summary);
-    await writeOutputs(runner, result, apiKey);
-    if (failed.length > 0) return await failItems(runner, job, result, apiKey, requests);
+    await writeOutputs(runner, result, hide);
+    if (failed.length > 0) return await failItems(runner, job, result, hide, requests);
     const projects = result.projects ?? (result.project ? [result.project] : []);
     const several = items.length > 1 ? items : undefined;
     await writeSummary(runner, {
@@ -58,7 +63,7 @@ export async function run(runner: Runner = githubRunner(), options: { signals?: 
       requests,
     });
   } catch (error) {
-    await failRun(runner, error, job, apiKey, requests);
+    await failRun(runner, error, job, hide, requests);
   } finally {
     options.signals?.off('SIGTERM', onSignal).off('SIGINT', onSignal);
   }
@@ -72,10 +77,18 @@ export function readApiKey(runner: Runner): string {
 }
 
 /** The inputs as a job to run, or an InputError naming the first bad one. */
-export function readJob(runner: Runner, apiKey: string): Promise<Job> {
+export function readJob(runner: Runner, apiKey: string, githubToken = ''): Promise<Job> {
   return prepareJob((name) => runner.input(name), {
     apiKey,
     warn: (message) => runner.warning(message),
     workflow: runner.workflow,
+    changedFiles: async () =>
+      changedFiles({
+        event: await runner.event(),
+        env: runner.env,
+        token: githubToken,
+        fetch: await createFetch(runner.env),
+        log: runner.info,
+      }),
   });
 }

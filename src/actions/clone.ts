@@ -1,32 +1,49 @@
 import type { DatasetRef } from '../api/types.ts';
-import { InputError, show } from '../inputs/errors.ts';
+import { InputError } from '../inputs/errors.ts';
 import { fillName, placeholders } from '../inputs/names.ts';
-import { parseBoolean, parseChoice, parseNumber, parseUid, required } from '../inputs/validate.ts';
-import { labelOf, parseDatasetRef, parseList, showRef } from '../inputs/values.ts';
+import { optional, parseBoolean, parseChoice, parseNumber, parseUid, required } from '../inputs/validate.ts';
+import { parseDatasetRef, parseList } from '../inputs/values.ts';
 import { runItems, summarizeItems } from '../operations/batch.ts';
 import { type CloneOptions, clone } from '../operations/clone.ts';
 import type { Attachments } from '../operations/datasets.ts';
-import { type ActionSpec, type Common, dry, type WorkflowContext } from './common.ts';
+import {
+  type CloneItem,
+  type DatasetDirs,
+  DIRS_NAME,
+  discover,
+  mainRef,
+  nameItems,
+  nameValues,
+  parseDirs,
+  severalNeedDataset,
+} from './clone-items.ts';
+import { type ActionSpec, type Common, dry } from './common.ts';
 
-/** One project to make: its data and its name. */
-export interface CloneItem {
-  /** The value that made it an item, as given; '' for a clone without data. */
-  input: string;
-  data: Attachments;
-  name: string;
-}
+export type { CloneItem, DatasetDirs } from './clone-items.ts';
 
 export type CloneSettings = Common &
   Omit<CloneOptions, 'data' | 'name'> & {
     action: 'clone';
     /** One per dataset, in input order; a clone with one dataset or none is one item. */
     items: CloneItem[];
+    /** With dataset-dirs, the items come from the push at run time. */
+    dirs?: DatasetDirs;
   };
 
 const DATA_INPUTS = ['dataset', 'lidar-dataset', 'slice'] as const;
 
 export const cloneAction: ActionSpec<CloneSettings> = {
-  inputs: ['template', ...DATA_INPUTS, 'wait-for-dataset', 'name', 'copy-collaborators', 'approve', 'if-exists'],
+  inputs: [
+    'template',
+    ...DATA_INPUTS,
+    'dataset-dirs',
+    'github-token',
+    'wait-for-dataset',
+    'name',
+    'copy-collaborators',
+    'approve',
+    'if-exists',
+  ],
 
   parse(read, common, context) {
     const [images, lidars, slices] = DATA_INPUTS.map((input) =>
@@ -50,9 +67,12 @@ export const cloneAction: ActionSpec<CloneSettings> = {
       required(read('template'), 'template', 'the UID of the template project to clone'),
       'a project UID',
     );
+    const dirs = optional(read('dataset-dirs'), (value) =>
+      parseDirs(value, images.length + lidars.length + slices.length, common),
+    );
     const copyCollaborators = parseBoolean('copy-collaborators', read('copy-collaborators'));
     const approve = parseBoolean('approve', read('approve'));
-    if (approve && images.length + lidars.length + slices.length === 0) {
+    if (approve && images.length + lidars.length + slices.length === 0 && !dirs) {
       throw new InputError(
         'approve',
         'Invalid approve: true needs dataset, lidar-dataset or slice. Approving a project with no data would start billable work on nothing.',
@@ -74,8 +94,20 @@ export const cloneAction: ActionSpec<CloneSettings> = {
         slice: several[0] === 'slice' ? ref : slices[0],
       }));
     if (data.length === 0) data.push({ image: images[0], lidar: lidars[0], slice: slices[0] });
-    const items = nameItems(read('name'), data, context.workflow);
-    return { ...common, action: 'clone', template, items, copyCollaborators, approve, ifExists, waitMs };
+    const clone = { ...common, action: 'clone' as const, template, copyCollaborators, approve, ifExists, waitMs };
+    if (dirs) {
+      const { changedFiles } = context;
+      if (!changedFiles) throw new Error('dataset-dirs needs the runner to say what the event changed');
+      // Each name is checked once the directories are known; the pattern is checked now, before anything is sent.
+      fillName('name', read('name') || DIRS_NAME, { dataset: 'x', ...nameValues(context.workflow) });
+      if (read('name') && !placeholders('name', read('name')).has('dataset')) throw severalNeedDataset(read('name'));
+      return {
+        ...clone,
+        items: [],
+        dirs: { globs: dirs, name: read('name'), workflow: context.workflow, changedFiles },
+      };
+    }
+    return { ...clone, items: nameItems(read('name'), data, context.workflow) };
   },
 
   title: (s) => {
@@ -85,7 +117,10 @@ export const cloneAction: ActionSpec<CloneSettings> = {
   },
 
   async run(s, api, report) {
-    const items = s.items.map((item) => {
+    const found = s.dirs ? await discover(s.dirs, s.owner ?? '', report) : undefined;
+    if (found?.length === 0)
+      return { summary: 'No dataset directory changed: nothing to do.', items: [], projects: [] };
+    const items = (found ?? s.items).map((item) => {
       const ref = mainRef(item.data);
       return {
         input: item.input,
@@ -100,45 +135,3 @@ export const cloneAction: ActionSpec<CloneSettings> = {
     });
   },
 };
-
-function mainRef(data: Attachments): DatasetRef | undefined {
-  return data.image ?? data.lidar ?? data.slice;
-}
-
-/**
- * Each item's project name from the `name` pattern, or the default: `{repo}-{sha}`
- * for one project, `{repo}-{dataset}` for several. Every name is checked, and no
- * two may be the same, before any request.
- */
-function nameItems(given: string, data: Attachments[], workflow: WorkflowContext): CloneItem[] {
-  const repo = workflow.repository?.split('/')[1] || undefined;
-  const sha = workflow.sha ? workflow.sha.slice(0, 7) : undefined;
-  if (!given && (!repo || !sha)) {
-    throw new InputError(
-      'name',
-      'Missing name: expected a project name, since there is no workflow context (GITHUB_REPOSITORY, GITHUB_SHA) to derive one from.',
-    );
-  }
-  const pattern = given || (data.length > 1 ? '{repo}-{dataset}' : '{repo}-{sha}');
-  if (data.length > 1 && !placeholders('name', pattern).has('dataset')) {
-    throw new InputError(
-      'name',
-      `Invalid name ${show(pattern)}: with several datasets it must contain {dataset}, so that each project's name differs.`,
-    );
-  }
-  const byName = new Map<string, string>();
-  return data.map((d) => {
-    const ref = mainRef(d);
-    const input = ref ? showRef(ref) : '';
-    const name = fillName('name', pattern, { dataset: ref && labelOf(ref), repo, sha }, !given);
-    const other = byName.get(name);
-    if (other !== undefined) {
-      throw new InputError(
-        'name',
-        `Invalid name ${show(pattern)}: the projects for ${other} and ${input} would both be named ${show(name)}.`,
-      );
-    }
-    byName.set(name, input);
-    return { input, data: d, name };
-  });
-}

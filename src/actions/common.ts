@@ -26,6 +26,8 @@ export interface ParseContext {
   warn: (message: string) => void;
   /** Where the run comes from, for default names and the {repo} and {sha} placeholders. */
   workflow: WorkflowContext;
+  /** The files the triggering push or pull request added or modified, for dataset-dirs. */
+  changedFiles?: () => Promise<string[]>;
 }
 
 /**

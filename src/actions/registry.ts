@@ -10,6 +10,7 @@ import {
   INPUTS,
   type InputName,
   type InputReader,
+  type InputSpec,
   type RawReader,
   withDefaults,
 } from '../inputs/inputs.ts';
@@ -72,8 +73,8 @@ export async function prepareJob(raw: RawReader, context: ParseContext): Promise
   const name = parseChoice('action', read('action'), ACTIONS);
   const action: Action = REGISTRY[name];
   for (const input of INPUT_NAMES) {
-    const fallback: string = (INPUTS[input] as { default?: string }).default ?? '';
-    if (!usedBy(input).includes(name) && read(input) !== fallback) {
+    const spec: InputSpec = INPUTS[input];
+    if (!usedBy(input).includes(name) && !spec.fromRunner && read(input) !== (spec.default ?? '')) {
       context.warn(`Input '${input}' is not used by action '${name}' and is ignored.`);
     }
   }

@@ -3,6 +3,13 @@
  * action.yml declares (a test keeps the two in step). Which actions use an
  * input is said by the actions themselves, in the registry.
  */
+export interface InputSpec {
+  /** What the input is when the runner passes nothing: action.yml's default. */
+  default?: string;
+  /** action.yml's default is an expression the runner fills in for every action: never warned about as unused. */
+  fromRunner?: true;
+}
+
 export const INPUTS = {
   action: { default: 'clone' },
   'api-key': {},
@@ -11,6 +18,9 @@ export const INPUTS = {
   dataset: {},
   'lidar-dataset': {},
   slice: {},
+  'dataset-dirs': {},
+  // action.yml's default is the expression ${{ github.token }}, which only the runner fills in, for every action.
+  'github-token': { fromRunner: true },
   'wait-for-dataset': { default: '0' },
   name: {},
   'copy-collaborators': { default: 'true' },
@@ -24,7 +34,7 @@ export const INPUTS = {
   timeout: { default: '30' },
   retries: { default: '3' },
   'dry-run': { default: 'false' },
-} as const satisfies Record<string, { default?: string }>;
+} as const satisfies Record<string, InputSpec>;
 
 export type InputName = keyof typeof INPUTS;
 
@@ -52,7 +62,7 @@ export type InputReader = (name: InputName) => string;
 
 export function withDefaults(raw: RawReader): InputReader {
   return (name) => {
-    const spec: { default?: string } = INPUTS[name];
+    const spec: InputSpec = INPUTS[name];
     return raw(name) || spec.default || '';
   };
 }

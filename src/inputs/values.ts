@@ -18,6 +18,10 @@ export function parseList(value: string): string[] {
 /** Slugs as Avala makes them: lower-case letters, digits, `-` and `_`. */
 const SLUG = /^[a-z0-9][a-z0-9_-]{0,99}$/;
 
+export function isSlug(value: string): boolean {
+  return SLUG.test(value);
+}
+
 /** A dataset or slice by UID, or as `owner/slug`; nothing that could change a request's path. */
 export function parseDatasetRef(input: string, value: string, what: 'dataset' | 'slice'): DatasetRef {
   const parts = value.split('/');

@@ -19,7 +19,16 @@ export interface Attachments {
   image?: DatasetRef | undefined;
   lidar?: DatasetRef | undefined;
   slice?: DatasetRef | undefined;
+  /** A dataset whose field follows its data_type: image and video as image, lidar as LiDAR. */
+  auto?: DatasetRef | undefined;
 }
+
+/** Which clone field takes a dataset of each type. */
+const FIELD_OF_TYPE: Record<string, 'image_dataset_uid' | 'lidar_dataset_uid'> = {
+  image: 'image_dataset_uid',
+  video: 'image_dataset_uid',
+  lidar: 'lidar_dataset_uid',
+};
 
 export interface Readiness {
   /** How long to wait for each dataset to be `created`; 0 does not wait. */
@@ -39,13 +48,22 @@ export async function resolveAttachments(
   report: Reporter,
   readiness: Readiness,
 ): Promise<Pick<CloneRequest, 'image_dataset_uid' | 'lidar_dataset_uid' | 'slice_uid'>> {
-  const image = data.image && (await readyDataset(data.image, api, report, readiness));
-  const lidar = data.lidar && (await readyDataset(data.lidar, api, report, readiness));
+  const image = data.image && (await readyDataset(data.image, api, report, readiness)).uid;
+  const lidar = data.lidar && (await readyDataset(data.lidar, api, report, readiness)).uid;
   const slice = data.slice && (await sliceUid(data.slice, api));
+  const auto = data.auto && (await readyDataset(data.auto, api, report, { ...readiness, read: true }));
+  const field = auto && FIELD_OF_TYPE[auto.data_type ?? ''];
+  if (auto && !field) {
+    throw new DatasetError(
+      'unsupported-dataset',
+      `Dataset ${show(data.auto as DatasetRef)} is of type ${auto.data_type ?? 'unknown'}, which no project takes: image and video datasets go in image_dataset_uid, lidar in lidar_dataset_uid.`,
+    );
+  }
   return {
     ...(image ? { image_dataset_uid: image } : {}),
     ...(lidar ? { lidar_dataset_uid: lidar } : {}),
     ...(slice ? { slice_uid: slice } : {}),
+    ...(auto && field ? { [field]: auto.uid } : {}),
   };
 }
 
@@ -54,17 +72,22 @@ export async function resolveAttachments(
  * 10 s apart) until it is, or until `waitMs` has passed. A slug's lookup counts
  * as the first read; without a wait, a UID is not read at all.
  */
-async function readyDataset(ref: DatasetRef, api: AvalaClient, report: Reporter, r: Readiness): Promise<string> {
+async function readyDataset(
+  ref: DatasetRef,
+  api: AvalaClient,
+  report: Reporter,
+  r: Readiness & { read?: boolean },
+): Promise<Dataset> {
   const shown = show(ref);
-  if ('uid' in ref && (r.waitMs === 0 || r.dryRun)) return ref.uid;
+  if ('uid' in ref && !r.read && (r.waitMs === 0 || r.dryRun)) return ref;
   let dataset = await find(api, ref, shown);
-  if (dataset.status === 'created' || dataset.status === undefined) return dataset.uid;
+  if (dataset.status === 'created' || dataset.status === undefined) return dataset;
   if (r.waitMs === 0 || r.dryRun) {
     report.warning(
       `Dataset ${shown} is ${dataset.status}, not created: cloning onto it anyway (wait-for-dataset waits for it).`,
       'Avala dataset not ready',
     );
-    return dataset.uid;
+    return dataset;
   }
   const sleep = r.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = r.now ?? Date.now;
@@ -82,7 +105,7 @@ async function readyDataset(ref: DatasetRef, api: AvalaClient, report: Reporter,
     await sleep(ms);
     dataset = await find(api, { uid: dataset.uid }, shown);
   }
-  return dataset.uid;
+  return dataset;
 }
 
 async function sliceUid(ref: DatasetRef, api: AvalaClient): Promise<string> {

@@ -37,6 +37,10 @@ export function githubRunner(env: NodeJS.ProcessEnv = process.env): Runner {
       }
     },
     workflow: { repository: env.GITHUB_REPOSITORY, sha: env.GITHUB_SHA },
+    async event() {
+      const { context } = await import('@actions/github');
+      return { name: context.eventName, payload: context.payload as Record<string, unknown> };
+    },
     env,
   };
 }

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { redact } from '../api/errors.ts';
 import { describeFailure } from '../operations/failures.ts';
 import type { ItemResult, OperationResult } from '../operations/result.ts';
 import type { Runner } from './runner.ts';
@@ -29,6 +28,9 @@ export const OUTPUTS = [
 
 export type OutputName = (typeof OUTPUTS)[number];
 
+/** Takes every secret (the key, the GitHub token) out of a text. */
+export type Hide = (text: string) => string;
+
 /** GitHub's limit on one output, which it measures in UTF-16. */
 const MAX_OUTPUT_BYTES = 1024 * 1024;
 
@@ -36,7 +38,7 @@ const MAX_OUTPUT_BYTES = 1024 * 1024;
  * Sets the outputs of a result: the project's fields when it ended on one, the
  * projects as JSON and in a file, their uids, what changed, and one entry per item.
  */
-export async function writeOutputs(runner: Runner, result: OperationResult, key = ''): Promise<void> {
+export async function writeOutputs(runner: Runner, result: OperationResult, hide: Hide = (t) => t): Promise<void> {
   const projects = result.projects ?? (result.project ? [result.project] : undefined);
   const json = projects && JSON.stringify(projects);
   let file: string | undefined;
@@ -79,13 +81,13 @@ export async function writeOutputs(runner: Runner, result: OperationResult, key 
     set('uids', projects.map((p) => p.uid).join('\n'));
   }
   if (result.items) {
-    set('results', JSON.stringify(result.items.map((item) => resultEntry(item, key))));
+    set('results', JSON.stringify(result.items.map((item) => resultEntry(item, hide))));
     runner.output('failed', String(result.items.filter((item) => item.error !== undefined).length));
   }
 }
 
 /** One entry of the results output, in the contract's shape. */
-function resultEntry(item: ItemResult, key: string) {
+function resultEntry(item: ItemResult, hide: Hide) {
   const failure = item.error === undefined ? undefined : describeFailure(item.error);
   return {
     input: item.input,
@@ -94,6 +96,6 @@ function resultEntry(item: ItemResult, key: string) {
     created: item.created ?? false,
     changed: item.changed ?? false,
     error_code: failure?.code ?? null,
-    error: failure ? redact(failure.message, key) : null,
+    error: failure ? hide(failure.message) : null,
   };
 }
