@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DATASET, KEYS, TEMPLATES } from '../emulator/seed.ts';
 import { type Emulator, startEmulator } from '../emulator/server.ts';
-import { type ActionRun, logLines, runAction, runInProcess } from './support/run-action.ts';
+import { type ActionRun, logLines, RUNNER_TOKEN, runAction, runInProcess } from './support/run-action.ts';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -39,7 +39,10 @@ describe('text from the API cannot issue workflow commands', () => {
     expect(r.outputs.name).toBe(injected);
     const commands = r.stdout.split(/\r?\n|\r/).filter((line) => /^\s*::/.test(line));
     expect(commands.filter((line) => !/^::(add-mask|group|endgroup|debug)::/.test(line))).toEqual([]);
-    expect(commands.filter((line) => line.startsWith('::add-mask::'))).toEqual([`::add-mask::${KEYS.pro}`]);
+    expect(commands.filter((line) => line.startsWith('::add-mask::'))).toEqual([
+      `::add-mask::${KEYS.pro}`,
+      `::add-mask::${RUNNER_TOKEN}`,
+    ]);
     expect(logLines(r)).toContainEqual(
       expect.stringContaining('Batch\\n::set-output name=uid::hijacked\\n::error::pwned\\r\\n'),
     );

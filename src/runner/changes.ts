@@ -99,7 +99,13 @@ function guarded(c: ChangesContext, api: URL): typeof globalThis.fetch {
       const value = response.headers.get(name);
       if (value !== null) answerHeaders.set(name, value);
     }
-    return new Response(response.status === 204 ? null : text, { status: response.status, headers: answerHeaders });
+    const answer = new Response(response.status === 204 ? null : text, {
+      status: response.status,
+      headers: answerHeaders,
+    });
+    // A constructed Response has no url; octokit reports and resolves links by it.
+    Object.defineProperty(answer, 'url', { value: url.href });
+    return answer;
   };
 }
 

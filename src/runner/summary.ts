@@ -50,7 +50,16 @@ export function renderSummary(input: SummaryInput): string {
   if (input.items) {
     const rows = input.items.slice(0, MAX_ROWS).map((item) => {
       const p = item.project;
-      const done = item.created ? 'created' : item.changed ? 'changed' : item.error === undefined ? 'unchanged' : '';
+      // What became of it; a dry run's plan says what it would do.
+      const done = item.created
+        ? 'created'
+        : item.changed
+          ? 'changed'
+          : item.error !== undefined
+            ? ''
+            : p
+              ? 'exists, unchanged'
+              : (item.summary ?? '');
       const error = item.error === undefined ? '' : describeFailure(item.error);
       return [item.input, p?.name, p?.uid, p?.status, done, error && `${error.code}: ${error.message}`].map(cell);
     });

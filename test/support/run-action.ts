@@ -16,6 +16,8 @@ import { parse } from 'yaml';
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DIST = join(ROOT, 'dist/index.js');
 export const SOURCE = join(ROOT, 'src/index.ts');
+/** The workflow token the runner passes as github-token's default, in these tests. */
+export const RUNNER_TOKEN = 'ghs_runnerdefaulttoken0123456789abcdef';
 /** Node keeps the type-stripped source here between runs, which halves a run's start-up. */
 const COMPILE_CACHE = join(ROOT, 'node_modules/.cache/avala-action-compile');
 
@@ -53,9 +55,12 @@ let defaults: Record<string, string> | undefined;
 export async function actionDefaults(): Promise<Record<string, string>> {
   if (!defaults) {
     const action = parse(await readFile(join(ROOT, 'action.yml'), 'utf8')) as ActionYaml;
+    // The runner fills in an expression default (github-token's ${{ github.token }}) before the step starts.
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a template literal.
+    const evaluate = (value: string) => (value === '${{ github.token }}' ? RUNNER_TOKEN : value);
     defaults = Object.fromEntries(
       Object.entries(action.inputs).flatMap(([name, spec]) =>
-        spec.default === undefined ? [] : [[name, String(spec.default)]],
+        spec.default === undefined ? [] : [[name, evaluate(String(spec.default))]],
       ),
     );
   }
