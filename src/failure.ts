@@ -73,6 +73,7 @@ export async function failItems(
     failed: true,
     projects: result.projects ?? [],
     items: several ? items : undefined,
+    hide,
     requests,
     code: first.code,
     docUrl: first.docUrl,

@@ -1,18 +1,12 @@
 /** Several datasets or projects in one step, against the emulator: items, slugs, readiness, partial failures, pacing. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DATASET, DATASETS, KEYS, SLICE, TEMPLATES } from '../emulator/seed.ts';
-import { type Emulator, startEmulator } from '../emulator/server.ts';
+import { startEmulator } from '../emulator/server.ts';
+import { useEmulator } from './support/fixtures.ts';
 import { type ActionRun, logLines, runAction, runInProcess } from './support/run-action.ts';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator({ rateLimit: false });
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
-
-const run = (inputs: Record<string, string>, key: string = KEYS.pro) =>
-  runInProcess({ 'base-url': emu.url, 'api-key': key, ...inputs });
+const fx = useEmulator();
+const run = (inputs: Record<string, string>, key?: string) => fx.run(inputs, {}, key);
 const results = (r: ActionRun) =>
   JSON.parse(r.outputs.results ?? '[]') as Array<{
     input: string;
@@ -23,7 +17,7 @@ const results = (r: ActionRun) =>
     error_code: string | null;
     error: string | null;
   }>;
-const uidOf = (slug: string) => [...emu.datasets.byUid.values()].find((d) => d.slug === slug)?.uid;
+const uidOf = (slug: string) => [...fx.emu.datasets.byUid.values()].find((d) => d.slug === slug)?.uid;
 const street = `acme/${DATASETS.street}`;
 const street2 = `acme/${DATASETS.street2}`;
 
@@ -39,11 +33,11 @@ describe('clone onto several datasets', () => {
     expect(r.outputs).toMatchObject({ count: '2', failed: '0', created: 'true', changed: 'true' });
     expect(r.outputs.uids?.split('\n')).toEqual(entries.map((e) => e.project?.uid));
     expect(r.outputs.uid).toBeUndefined();
-    expect(emu.calls('POST').map((q) => JSON.parse(q.body).image_dataset_uid)).toEqual([
+    expect(fx.emu.calls('POST').map((q) => JSON.parse(q.body).image_dataset_uid)).toEqual([
       DATASET,
       uidOf(DATASETS.street2),
     ]);
-    expect(emu.calls('GET', '/datasets/')).toHaveLength(2);
+    expect(fx.emu.calls('GET', '/datasets/')).toHaveLength(2);
     expect(r.summary).toContain('<th>Dataset or project</th>');
     expect(logLines(r)).toContain(`Cloned template ${TEMPLATES.image} onto 2 datasets: 2 created, 0 reused, 0 failed.`);
   });
@@ -51,7 +45,7 @@ describe('clone onto several datasets', () => {
   it('a slice by slug and a LiDAR dataset go into their own fields', async () => {
     await run({ template: TEMPLATES.pointCloud, slice: `acme/${SLICE.slug}`, name: 'Sliced' });
     await run({ template: TEMPLATES.pointCloud, 'lidar-dataset': `acme/${DATASETS.lidar}`, name: 'Lidar' });
-    expect(emu.calls('POST').map((q) => JSON.parse(q.body))).toMatchObject([
+    expect(fx.emu.calls('POST').map((q) => JSON.parse(q.body))).toMatchObject([
       { name: 'Sliced', slice_uid: SLICE.uid },
       { name: 'Lidar', lidar_dataset_uid: uidOf(DATASETS.lidar) },
     ]);
@@ -81,8 +75,8 @@ describe('clone onto several datasets', () => {
     ]);
     expect(first.summary).toContain('dataset-not-found: Dataset acme/late-2026-w47 not found.');
 
-    emu.datasets.add({ slug: 'late-2026-w47' });
-    emu.requests.length = 0;
+    fx.emu.datasets.add({ slug: 'late-2026-w47' });
+    fx.emu.requests.length = 0;
     const again = await run(inputs);
     expect(again.exitCode, again.stdout).toBe(0);
     expect(results(again).map((e) => [e.created, e.changed])).toEqual([
@@ -90,11 +84,11 @@ describe('clone onto several datasets', () => {
       [true, true],
       [false, false],
     ]);
-    expect(emu.calls('POST').map((q) => q.path.replace(/[0-9a-f-]{36}/, 'UID'))).toEqual([
+    expect(fx.emu.calls('POST').map((q) => q.path.replace(/[0-9a-f-]{36}/, 'UID'))).toEqual([
       '/api/v1/projects/create-from-existing/',
       '/api/v1/projects/UID/approve/',
     ]);
-    expect(emu.projectsOf('acme').filter((p) => p.name.startsWith('datasets-'))).toHaveLength(3);
+    expect(fx.emu.projectsOf('acme').filter((p) => p.name.startsWith('datasets-'))).toHaveLength(3);
   });
 
   it('a failure that would fail every item stops the run at once and marks the rest not tried', async () => {
@@ -105,7 +99,7 @@ describe('clone onto several datasets', () => {
     expect(r.exitCode).toBe(1);
     expect(r.outputs).toMatchObject({ 'error-code': 'plan_insufficient', failed: '3', count: '1' });
     expect(results(r).map((e) => e.error_code)).toEqual(['plan_insufficient', 'not-tried', 'not-tried']);
-    expect(emu.calls('POST', '/create-from-existing/')).toHaveLength(1);
+    expect(fx.emu.calls('POST', '/create-from-existing/')).toHaveLength(1);
     expect(r.annotations.filter((a) => a.level === 'error').map((a) => a.title)).toEqual([
       'Avala clone failed: d-1',
       'Avala clone stopped',
@@ -113,44 +107,44 @@ describe('clone onto several datasets', () => {
   });
 
   it('waits for a dataset to be ready, and fails one that never is without cloning onto it', async () => {
-    emu.datasets.add({ slug: 'soon', status: 'creating', readsLeft: 2 });
-    emu.datasets.add({ slug: 'never', status: 'creating' });
+    fx.emu.datasets.add({ slug: 'soon', status: 'creating', readsLeft: 2 });
+    fx.emu.datasets.add({ slug: 'never', status: 'creating' });
     const r = await run({ template: TEMPLATES.image, dataset: 'acme/soon,acme/never', 'wait-for-dataset': '2' });
     expect(r.exitCode).toBe(1);
     expect(results(r).map((e) => [e.input, e.created, e.error_code])).toEqual([
       ['acme/soon', true, null],
       ['acme/never', false, 'dataset-not-ready'],
     ]);
-    expect(emu.datasets.reads.get(uidOf('soon') ?? '')).toBe(2);
-    expect(emu.datasets.reads.get(uidOf('never') ?? '')).toBe(3);
-    expect(emu.calls('POST')).toHaveLength(1);
+    expect(fx.emu.datasets.reads.get(uidOf('soon') ?? '')).toBe(2);
+    expect(fx.emu.datasets.reads.get(uidOf('never') ?? '')).toBe(3);
+    expect(fx.emu.calls('POST')).toHaveLength(1);
     expect(logLines(r)).toContain('Dataset acme/soon is creating; reading it again in 1.0 s');
     expect(r.ms).toBeGreaterThan(3000);
   });
 
   it('without wait-for-dataset, a dataset found not ready earns a warning and no extra read', async () => {
-    emu.datasets.add({ slug: 'fresh', status: 'creating' });
+    fx.emu.datasets.add({ slug: 'fresh', status: 'creating' });
     const r = await run({ template: TEMPLATES.image, dataset: 'acme/fresh', name: 'Fresh' });
     expect(r.exitCode).toBe(0);
     expect(r.annotations).toContainEqual(
       expect.objectContaining({ level: 'warning', title: 'Avala dataset not ready' }),
     );
-    expect(emu.calls('GET', '/datasets/')).toHaveLength(1);
+    expect(fx.emu.calls('GET', '/datasets/')).toHaveLength(1);
   });
 
   it('checks every name before any request', async () => {
     const r = await run({ template: TEMPLATES.image, dataset: `${street},${street2}`, name: 'Same' });
     expect(r.outputs['error-code']).toBe('invalid-input');
-    expect(emu.requests).toHaveLength(0);
+    expect(fx.emu.requests).toHaveLength(0);
   });
 });
 
 describe('several projects and lists by status', () => {
   it('a nightly archive: list what is completed or canceled, then archive those uids', async () => {
-    emu.setStatus(TEMPLATES.video, 'canceled');
+    fx.emu.setStatus(TEMPLATES.video, 'canceled');
     const list = await run({ action: 'list', owner: 'acme', status: 'completed,canceled' });
     expect(list.outputs.uids?.split('\n').sort()).toEqual(
-      emu
+      fx.emu
         .projectsOf('acme')
         .filter((p) => p.status === 'completed' || p.status === 'canceled')
         .map((p) => p.uid)
@@ -201,7 +195,7 @@ describe('pacing', () => {
 describe('as a process', () => {
   it('writes multi-line uids and the results through the runner’s output file', async () => {
     const r = await runAction({
-      'base-url': emu.url,
+      'base-url': fx.emu.url,
       'api-key': KEYS.pro,
       template: TEMPLATES.image,
       dataset: `${street},${street2}`,

@@ -1,33 +1,18 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DATASET, KEYS, TEMPLATES } from '../emulator/seed.ts';
-import { type Emulator, startEmulator } from '../emulator/server.ts';
-import { logLines, runAction, runInProcess } from './support/run-action.ts';
-import { closedPort, type Listening, startBystander } from './support/servers.ts';
+import { useEmulator } from './support/fixtures.ts';
+import { logLines, runInProcess } from './support/run-action.ts';
+import { closedPort } from './support/servers.ts';
 
-let emu: Emulator;
-let bystander: Listening;
-beforeAll(async () => {
-  emu = await startEmulator({ rateLimit: false });
-  bystander = await startBystander();
-});
-afterAll(async () => {
-  await emu.close();
-  await bystander.close();
-});
-beforeEach(() => emu.reset());
-afterEach(() => expect(bystander.seen).toEqual([]));
-
-const run = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
-  runInProcess({ 'base-url': emu.url, 'api-key': KEYS.pro, ...inputs }, { env });
-const runProcess = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
-  runAction({ 'base-url': emu.url, 'api-key': KEYS.pro, ...inputs }, { env });
+const fx = useEmulator({ bystander: true });
+const { run, runProcess } = fx;
 const clone = { template: TEMPLATES.image, dataset: DATASET, name: 'Fault batch' };
-const named = () => emu.projectsOf('acme').filter((p) => p.name === 'Fault batch');
-const statuses = (method: string, path?: string) => emu.calls(method, path).map((r) => r.status ?? r.fault);
+const named = () => fx.emu.projectsOf('acme').filter((p) => p.name === 'Fault batch');
+const statuses = (method: string, path?: string) => fx.emu.calls(method, path).map((r) => r.status ?? r.fault);
 
 describe('retries', () => {
   it('429 waits for Retry-After in seconds, then succeeds', async () => {
-    emu.inject({ method: 'GET', fault: { kind: 'status', status: 429, retryAfter: '2' } });
+    fx.emu.inject({ method: 'GET', fault: { kind: 'status', status: 429, retryAfter: '2' } });
     const r = await runProcess({ action: 'list', owner: 'acme' });
     expect(r.exitCode).toBe(0);
     expect(statuses('GET')).toEqual([429, 200]);
@@ -38,18 +23,18 @@ describe('retries', () => {
 
   it('429 waits for Retry-After given as an HTTP date', async () => {
     const at = new Date(Math.ceil(Date.now() / 1000) * 1000 + 3000).toUTCString();
-    emu.inject({ method: 'GET', fault: { kind: 'status', status: 429, retryAfter: at } });
+    fx.emu.inject({ method: 'GET', fault: { kind: 'status', status: 429, retryAfter: at } });
     const started = Date.now();
     const r = await run({ action: 'list', owner: 'acme' });
     expect(r.exitCode).toBe(0);
     expect(statuses('GET')).toEqual([429, 200]);
-    expect(emu.requests[1]?.path).toBeDefined();
+    expect(fx.emu.requests[1]?.path).toBeDefined();
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(at));
     expect(Date.now() - started).toBeLessThan(12_000);
   });
 
   it('fails at once when Retry-After asks for longer than the action waits', async () => {
-    emu.inject({ method: 'GET', fault: { kind: 'status', status: 429, retryAfter: '3600' } });
+    fx.emu.inject({ method: 'GET', fault: { kind: 'status', status: 429, retryAfter: '3600' } });
     const r = await run({ action: 'list', owner: 'acme' });
     expect(r.exitCode).toBe(1);
     expect(r.outputs['error-code']).toBe('http-429');
@@ -58,7 +43,7 @@ describe('retries', () => {
   });
 
   it('a 429 on a clone is retried: the server did not act, and one project results', async () => {
-    emu.inject({ method: 'POST', fault: { kind: 'status', status: 429, retryAfter: '1' } });
+    fx.emu.inject({ method: 'POST', fault: { kind: 'status', status: 429, retryAfter: '1' } });
     const r = await run(clone);
     expect(r.exitCode).toBe(0);
     expect(statuses('POST')).toEqual([429, 201]);
@@ -66,7 +51,7 @@ describe('retries', () => {
   });
 
   it('a 503 on an approve is retried, and the project is approved once', async () => {
-    emu.inject({ method: 'POST', path: '/approve/', fault: { kind: 'status', status: 503 } });
+    fx.emu.inject({ method: 'POST', path: '/approve/', fault: { kind: 'status', status: 503 } });
     const r = await run({ ...clone, approve: 'true' });
     expect(r.exitCode).toBe(0);
     expect(statuses('POST', '/approve/')).toEqual([503, 200]);
@@ -74,7 +59,7 @@ describe('retries', () => {
   });
 
   it.each([500, 502, 503, 504])('GET is retried after %i with backoff', async (status) => {
-    emu.inject({ method: 'GET', times: 2, fault: { kind: 'status', status } });
+    fx.emu.inject({ method: 'GET', times: 2, fault: { kind: 'status', status } });
     const r = await run({ action: 'list', owner: 'acme' });
     expect(r.exitCode).toBe(0);
     expect(statuses('GET')).toEqual([status, status, 200]);
@@ -86,17 +71,17 @@ describe('retries', () => {
   });
 
   it('GET is retried after a reset connection', async () => {
-    emu.inject({ method: 'GET', fault: { kind: 'drop' } });
+    fx.emu.inject({ method: 'GET', fault: { kind: 'drop' } });
     const r = await run({ action: 'list', owner: 'acme' });
     expect(r.exitCode).toBe(0);
     expect(statuses('GET')).toEqual(['drop', 200]);
   });
 
   it('gives up after retries, reporting every attempt', async () => {
-    emu.inject({ method: 'GET', times: 10, fault: { kind: 'html-502' } });
+    fx.emu.inject({ method: 'GET', times: 10, fault: { kind: 'html-502' } });
     const r = await run({ action: 'list', owner: 'acme', retries: '2' });
     expect(r.exitCode).toBe(1);
-    expect(emu.calls('GET')).toHaveLength(3);
+    expect(fx.emu.calls('GET')).toHaveLength(3);
     expect(r.outputs['error-code']).toBe('http-502');
     expect(r.annotations[0]?.message).toBe(
       'Avala API answered 502: expected a JSON answer, got text/html: "502 Bad Gateway 502 Bad Gateway nginx" (GET /api/v1/projects/acme/?limit=100 after 3 attempts)',
@@ -123,19 +108,19 @@ describe('retries', () => {
 
 describe('state-changing requests whose outcome is unknown', () => {
   it('a clone with owner checks by name before trying again, and one project exists', async () => {
-    emu.inject({ method: 'POST', fault: { kind: 'act-then-drop' } });
+    fx.emu.inject({ method: 'POST', fault: { kind: 'act-then-drop' } });
     const r = await run({ ...clone, owner: 'acme' });
     expect(r.exitCode).toBe(0);
     expect(r.outputs).toMatchObject({ created: 'true', changed: 'true', uid: named()[0]?.uid });
     expect(named()).toHaveLength(1);
-    expect(emu.calls('POST')).toHaveLength(1);
+    expect(fx.emu.calls('POST')).toHaveLength(1);
     expect(logLines(r)).toContain(
       'The outcome of POST /api/v1/projects/create-from-existing/ is unknown; checking before trying again',
     );
   });
 
   it('a clone with owner sends again when the check finds nothing', async () => {
-    emu.inject({ method: 'POST', fault: { kind: 'drop' } });
+    fx.emu.inject({ method: 'POST', fault: { kind: 'drop' } });
     const r = await run({ ...clone, owner: 'acme' });
     expect(r.exitCode).toBe(0);
     expect(statuses('POST')).toEqual(['drop', 201]);
@@ -143,19 +128,19 @@ describe('state-changing requests whose outcome is unknown', () => {
   });
 
   it('a clone with owner whose server acted and answered 500 is found, not cloned twice', async () => {
-    emu.inject({ method: 'POST', fault: { kind: 'act-then-status', status: 500 } });
+    fx.emu.inject({ method: 'POST', fault: { kind: 'act-then-status', status: 500 } });
     const r = await run({ ...clone, owner: 'acme', approve: 'true' });
     expect(r.exitCode).toBe(0);
     expect(named()).toHaveLength(1);
     expect(named()[0]?.status).toBe('active');
-    expect(emu.calls('POST', '/create-from-existing/')).toHaveLength(1);
+    expect(fx.emu.calls('POST', '/create-from-existing/')).toHaveLength(1);
   });
 
   it('a clone without owner is not sent again, and the message says the project may exist', async () => {
-    emu.inject({ method: 'POST', fault: { kind: 'act-then-drop' } });
+    fx.emu.inject({ method: 'POST', fault: { kind: 'act-then-drop' } });
     const r = await run(clone);
     expect(r.exitCode).toBe(1);
-    expect(emu.calls('POST')).toHaveLength(1);
+    expect(fx.emu.calls('POST')).toHaveLength(1);
     expect(named()).toHaveLength(1);
     expect(r.outputs['error-code']).toBe('network');
     expect(r.annotations[0]?.message).toContain(
@@ -164,7 +149,7 @@ describe('state-changing requests whose outcome is unknown', () => {
   });
 
   it('with retries 0, a clone answered 500 still says the project may exist', async () => {
-    emu.inject({ method: 'POST', fault: { kind: 'act-then-status', status: 500 } });
+    fx.emu.inject({ method: 'POST', fault: { kind: 'act-then-status', status: 500 } });
     const r = await run({ ...clone, retries: '0' });
     expect(r.exitCode).toBe(1);
     expect(r.outputs['error-code']).toBe('http-500');
@@ -172,18 +157,18 @@ describe('state-changing requests whose outcome is unknown', () => {
   });
 
   it('an approve with owner of unknown outcome is checked, never sent twice', async () => {
-    emu.inject({ method: 'POST', path: '/approve/', fault: { kind: 'act-then-drop' } });
+    fx.emu.inject({ method: 'POST', path: '/approve/', fault: { kind: 'act-then-drop' } });
     const r = await run({ ...clone, owner: 'acme', approve: 'true' });
     expect(r.exitCode).toBe(0);
     expect(r.outputs.status).toBe('active');
-    expect(emu.calls('POST', '/approve/')).toHaveLength(1);
+    expect(fx.emu.calls('POST', '/approve/')).toHaveLength(1);
   });
 
   it('an approve without owner of unknown outcome is not sent again', async () => {
-    emu.inject({ method: 'POST', path: '/approve/', fault: { kind: 'act-then-status', status: 502 } });
+    fx.emu.inject({ method: 'POST', path: '/approve/', fault: { kind: 'act-then-status', status: 502 } });
     const r = await run({ ...clone, approve: 'true' });
     expect(r.exitCode).toBe(1);
-    expect(emu.calls('POST', '/approve/')).toHaveLength(1);
+    expect(fx.emu.calls('POST', '/approve/')).toHaveLength(1);
     expect(r.outputs['error-code']).toBe('http-502');
     expect(r.annotations[0]?.message).toContain(
       'The project may have been approved: check its status before running again',
@@ -191,7 +176,7 @@ describe('state-changing requests whose outcome is unknown', () => {
   });
 
   it('a pause with owner that was not acted on is sent again after the check', async () => {
-    emu.inject({ method: 'POST', path: '/pause/', fault: { kind: 'status', status: 500 } });
+    fx.emu.inject({ method: 'POST', path: '/pause/', fault: { kind: 'status', status: 500 } });
     const r = await run({ action: 'pause', project: TEMPLATES.image, owner: 'acme' });
     expect(r.exitCode).toBe(0);
     expect(statuses('POST')).toEqual([500, 200]);
@@ -199,7 +184,7 @@ describe('state-changing requests whose outcome is unknown', () => {
   });
 
   it('a clone answered 2xx without a uid is of unknown outcome: an error saying the project may exist, not a crash', async () => {
-    emu.inject({ method: 'POST', fault: { kind: 'missing-uid' } });
+    fx.emu.inject({ method: 'POST', fault: { kind: 'missing-uid' } });
     const r = await run(clone);
     expect(r.exitCode).toBe(1);
     expect(r.outputs['error-code']).toBe('http-201');
@@ -207,22 +192,22 @@ describe('state-changing requests whose outcome is unknown', () => {
       'Avala API answered 201: the answer is a project without a uid. The project may have been created: look for "Fault batch" in Avala before running again, or set owner so that a re-run finds it instead of cloning again (POST /api/v1/projects/create-from-existing/)',
     );
     expect(r.stderr).toBe('');
-    expect(emu.calls('POST')).toHaveLength(1);
+    expect(fx.emu.calls('POST')).toHaveLength(1);
   });
 
   it('with owner, a clone or approve answered 2xx with a body it cannot use is checked and found done', async () => {
-    emu.inject({ method: 'POST', path: '/create-from-existing/', fault: { kind: 'missing-uid' } });
-    emu.inject({ method: 'POST', path: '/approve/', fault: { kind: 'invalid-json' } });
+    fx.emu.inject({ method: 'POST', path: '/create-from-existing/', fault: { kind: 'missing-uid' } });
+    fx.emu.inject({ method: 'POST', path: '/approve/', fault: { kind: 'invalid-json' } });
     const r = await run({ ...clone, owner: 'acme', approve: 'true', retries: '0' });
     expect(r.exitCode, r.stdout).toBe(0);
     expect(r.outputs).toMatchObject({ uid: named()[0]?.uid, status: 'active', created: 'true' });
-    expect(emu.calls('POST', '/create-from-existing/')).toHaveLength(1);
-    expect(emu.calls('POST', '/approve/')).toHaveLength(1);
+    expect(fx.emu.calls('POST', '/create-from-existing/')).toHaveLength(1);
+    expect(fx.emu.calls('POST', '/approve/')).toHaveLength(1);
     expect(named()).toHaveLength(1);
   });
 
   it('invalid JSON is an error, not a crash', async () => {
-    emu.inject({ method: 'GET', fault: { kind: 'invalid-json' } });
+    fx.emu.inject({ method: 'GET', fault: { kind: 'invalid-json' } });
     const r = await run({ action: 'list', owner: 'acme' });
     expect(r.exitCode).toBe(1);
     expect(r.outputs['error-code']).toBe('http-200');

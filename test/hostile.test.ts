@@ -5,31 +5,23 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DATASET, KEYS, TEMPLATES } from '../emulator/seed.ts';
-import { type Emulator, startEmulator } from '../emulator/server.ts';
+import { startEmulator } from '../emulator/server.ts';
+import { useEmulator } from './support/fixtures.ts';
 import { type ActionRun, logLines, RUNNER_TOKEN, runAction, runInProcess } from './support/run-action.ts';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator({ rateLimit: false });
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
-
-const run = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
-  runInProcess({ 'base-url': emu.url, 'api-key': KEYS.pro, ...inputs }, { env });
-const runProcess = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
-  runAction({ 'base-url': emu.url, 'api-key': KEYS.pro, ...inputs }, { env });
+const fx = useEmulator();
+const { run, runProcess } = fx;
 const clone = { template: TEMPLATES.image, dataset: DATASET, name: 'Hostile batch' };
-const named = () => emu.projectsOf('acme').filter((p) => p.name === 'Hostile batch');
+const named = () => fx.emu.projectsOf('acme').filter((p) => p.name === 'Hostile batch');
 const errors = (r: ActionRun) => r.annotations.filter((a) => a.level === 'error');
 
 describe('text from the API cannot issue workflow commands', () => {
   const injected = 'Batch\n::set-output name=uid::hijacked\n::error::pwned\r\n::add-mask::acme';
 
   it('a hostile name, uid and status are printed escaped, and the outputs stay the action’s own', async () => {
-    emu.inject({
+    fx.emu.inject({
       method: 'POST',
       fault: { kind: 'patch', project: { name: injected, status: 'pending-approval\n::warning::w' } },
     });
@@ -49,7 +41,7 @@ describe('text from the API cannot issue workflow commands', () => {
   });
 
   it('a listed page of hostile projects reaches the outputs intact and the log escaped', async () => {
-    emu.inject({ method: 'GET', fault: { kind: 'patch', project: { uid: 'u\n::error::x', name: injected } } });
+    fx.emu.inject({ method: 'GET', fault: { kind: 'patch', project: { uid: 'u\n::error::x', name: injected } } });
     const r = await run({ action: 'list', owner: 'acme', limit: '3' });
     expect(r.exitCode).toBe(0);
     expect(errors(r)).toEqual([]);
@@ -89,7 +81,7 @@ describe('no part of the key leaves the process', () => {
     ['a JSON-escaped detail', { kind: 'status', status: 400, text: `{"detail": "\\u0061${KEYS.pro.slice(1)}"}` }],
     ['a redirect Location', { kind: 'redirect', location: `https://${KEYS.pro}.example.com/` }],
   ] as const)('echoed in %s', async (_, fault) => {
-    emu.inject({ method: 'GET', times: 5, fault });
+    fx.emu.inject({ method: 'GET', times: 5, fault });
     const r = await run({ action: 'list', owner: 'acme', retries: '0' }, { RUNNER_DEBUG: '1' });
     expect(r.exitCode).toBe(1);
     expect(leaks(r)).toEqual([]);
@@ -97,18 +89,18 @@ describe('no part of the key leaves the process', () => {
   });
 
   it('echoed in a next link and in project fields, across log, outputs, projects-file and summary', async () => {
-    emu.addProjects('acme', 120);
-    emu.inject({
+    fx.emu.addProjects('acme', 120);
+    fx.emu.inject({
       method: 'GET',
       fault: {
         kind: 'patch',
         project: { short_description: KEYS.pro, name: `named ${KEYS.pro}` },
-        page: { next: `${emu.origin}/api/v1/projects/acme/?limit=100&cursor=${KEYS.pro}` },
+        page: { next: `${fx.emu.origin}/api/v1/projects/acme/?limit=100&cursor=${KEYS.pro}` },
       },
     });
     const r = await run({ action: 'list', owner: 'acme', limit: '150' }, { RUNNER_DEBUG: '1' });
     expect(leaks(r)).toEqual([]);
-    expect(emu.calls('GET')[1]?.path).toBe('/api/v1/projects/acme/?limit=100&cursor=***');
+    expect(fx.emu.calls('GET')[1]?.path).toBe('/api/v1/projects/acme/?limit=100&cursor=***');
   });
 });
 
@@ -118,26 +110,26 @@ describe('answers are bounded', () => {
     ['a gzip bomb', { kind: 'gzip-bomb' }],
     ['a 20 MB page', { kind: 'oversized', bytes: 20 * 1024 * 1024 }],
   ] as const)('%s fails as bad-response after 10 MB, and is not retried', async (_, fault) => {
-    emu.inject({ method: 'GET', times: 5, fault });
+    fx.emu.inject({ method: 'GET', times: 5, fault });
     const r = await run({ action: 'list', owner: 'acme' });
     expect(r.exitCode).toBe(1);
     expect(r.outputs['error-code']).toBe('bad-response');
     expect(errors(r)[0]?.message).toBe(
       'Avala API answered 200: the answer is larger than the 10 MB the action reads (GET /api/v1/projects/acme/?limit=100)',
     );
-    expect(emu.calls('GET')).toHaveLength(1);
+    expect(fx.emu.calls('GET')).toHaveLength(1);
   });
 
   it('a clone answered with an oversized 2xx is of unknown outcome: with owner it is checked and found', async () => {
-    emu.inject({ method: 'POST', fault: { kind: 'oversized', bytes: 11 * 1024 * 1024 } });
+    fx.emu.inject({ method: 'POST', fault: { kind: 'oversized', bytes: 11 * 1024 * 1024 } });
     const r = await run({ ...clone, owner: 'acme' });
     expect(r.exitCode, r.stdout).toBe(0);
     expect(r.outputs).toMatchObject({ created: 'true', uid: named()[0]?.uid });
-    expect(emu.calls('POST')).toHaveLength(1);
+    expect(fx.emu.calls('POST')).toHaveLength(1);
   });
 
   it('a project too large for an output is left to projects-file, with a warning', async () => {
-    emu.inject({ method: 'POST', fault: { kind: 'patch', project: { short_description: 'd'.repeat(600_000) } } });
+    fx.emu.inject({ method: 'POST', fault: { kind: 'patch', project: { short_description: 'd'.repeat(600_000) } } });
     const r = await run(clone);
     expect(r.exitCode).toBe(0);
     expect(r.outputs.project).toBeUndefined();
@@ -152,14 +144,14 @@ describe('answers are bounded', () => {
   });
 
   it('a summary of huge names stays under GitHub’s 1 MiB', async () => {
-    emu.inject({ method: 'GET', fault: { kind: 'patch', project: { name: 'n'.repeat(100_000) } } });
+    fx.emu.inject({ method: 'GET', fault: { kind: 'patch', project: { name: 'n'.repeat(100_000) } } });
     const r = await run({ action: 'list', owner: 'acme' });
     expect(r.exitCode).toBe(0);
     expect(Buffer.byteLength(r.summary)).toBeLessThan(64 * 1024);
   });
 
   it('a trickled body times out like a hung server', async () => {
-    emu.inject({ method: 'GET', fault: { kind: 'trickle', intervalMs: 100 } });
+    fx.emu.inject({ method: 'GET', fault: { kind: 'trickle', intervalMs: 100 } });
     const r = await run({ action: 'list', owner: 'acme', timeout: '1', retries: '0' });
     expect(r.exitCode).toBe(1);
     expect(r.outputs['error-code']).toBe('timeout');
@@ -169,11 +161,11 @@ describe('answers are bounded', () => {
 
 describe('pagination always ends', () => {
   it('an empty page that links to another fails as bad-response', async () => {
-    emu.inject({ method: 'GET', times: 100, fault: { kind: 'endless-pages', empty: true } });
+    fx.emu.inject({ method: 'GET', times: 100, fault: { kind: 'endless-pages', empty: true } });
     const r = await run({ action: 'list', owner: 'acme', limit: '1000' });
     expect(r.outputs['error-code']).toBe('bad-response');
     expect(errors(r)[0]?.message).toContain('an empty page links to another (next without results)');
-    expect(emu.calls('GET')).toHaveLength(1);
+    expect(fx.emu.calls('GET')).toHaveLength(1);
   });
 });
 
@@ -197,7 +189,7 @@ describe('rate limits', () => {
 
 describe('two runs racing', () => {
   it('two clones with owner: one creates, the other meets 409 and reuses', async () => {
-    emu.inject({ method: 'POST', times: 2, fault: { kind: 'delay', ms: 800 } });
+    fx.emu.inject({ method: 'POST', times: 2, fault: { kind: 'delay', ms: 800 } });
     const [a, b] = await Promise.all([
       runProcess({ ...clone, owner: 'acme' }),
       runProcess({ ...clone, owner: 'acme' }),
@@ -207,7 +199,7 @@ describe('two runs racing', () => {
     expect(a?.outputs.uid).toBe(b?.outputs.uid);
     expect(named()).toHaveLength(1);
     expect(
-      emu
+      fx.emu
         .calls('POST')
         .map((q) => q.status)
         .sort(),
@@ -218,14 +210,14 @@ describe('two runs racing', () => {
   });
 
   it('two clones with approve: both succeed on the one active project', async () => {
-    emu.inject({ method: 'POST', path: '/create-from-existing/', times: 2, fault: { kind: 'delay', ms: 800 } });
-    emu.inject({ method: 'POST', path: '/approve/', times: 2, fault: { kind: 'delay', ms: 600 } });
+    fx.emu.inject({ method: 'POST', path: '/create-from-existing/', times: 2, fault: { kind: 'delay', ms: 800 } });
+    fx.emu.inject({ method: 'POST', path: '/approve/', times: 2, fault: { kind: 'delay', ms: 600 } });
     const inputs = { ...clone, owner: 'acme', approve: 'true' };
     const [a, b] = await Promise.all([runProcess(inputs), runProcess(inputs)]);
     expect([a?.exitCode, b?.exitCode], `${a?.stdout}\n${b?.stdout}`).toEqual([0, 0]);
     expect([a?.outputs.status, b?.outputs.status]).toEqual(['active', 'active']);
     expect(named()).toHaveLength(1);
-    expect(emu.calls('POST', '/approve/').filter((q) => q.status === 200)).toHaveLength(1);
+    expect(fx.emu.calls('POST', '/approve/').filter((q) => q.status === 200)).toHaveLength(1);
   });
 });
 
@@ -256,20 +248,20 @@ describe('faults beside the API', () => {
       'Invalid HTTPS_PROXY environment variable: expected a proxy URL such as http://proxy.example.com:3128.',
     );
     expect(r.everything).not.toContain('s3cret');
-    expect(emu.requests).toHaveLength(0);
+    expect(fx.emu.requests).toHaveLength(0);
   });
 
   it('a SIGTERM during a clone says the clone may have taken effect and sets error-code canceled', async () => {
-    emu.inject({ method: 'POST', fault: { kind: 'hang' } });
+    fx.emu.inject({ method: 'POST', fault: { kind: 'hang' } });
     const signal = (child: ChildProcess) => {
       const poll = setInterval(() => {
-        if (emu.calls('POST').length > 0) {
+        if (fx.emu.calls('POST').length > 0) {
           clearInterval(poll);
           child.kill('SIGTERM');
         }
       }, 20);
     };
-    const r = await runAction({ 'base-url': emu.url, 'api-key': KEYS.pro, ...clone }, { onSpawn: signal });
+    const r = await runAction({ 'base-url': fx.emu.url, 'api-key': KEYS.pro, ...clone }, { onSpawn: signal });
     expect(r.exitCode).toBe(1);
     expect(r.outputs['error-code']).toBe('canceled');
     expect(errors(r)).toEqual([
@@ -283,16 +275,16 @@ describe('faults beside the API', () => {
   });
 
   it('a 2xx clone whose body is cut midway is checked with owner, and said to be unknown without', async () => {
-    emu.inject({ method: 'POST', fault: { kind: 'cut-body' } });
+    fx.emu.inject({ method: 'POST', fault: { kind: 'cut-body' } });
     const checked = await run({ ...clone, owner: 'acme' });
     expect(checked.exitCode, checked.stdout).toBe(0);
     expect(checked.outputs).toMatchObject({ created: 'true', uid: named()[0]?.uid });
-    emu.reset();
-    emu.inject({ method: 'POST', fault: { kind: 'cut-body' } });
+    fx.emu.reset();
+    fx.emu.inject({ method: 'POST', fault: { kind: 'cut-body' } });
     const blind = await run(clone);
     expect(blind.exitCode).toBe(1);
     expect(errors(blind)[0]?.message).toContain('The project may have been created');
-    expect(emu.calls('POST')).toHaveLength(1);
+    expect(fx.emu.calls('POST')).toHaveLength(1);
   });
 
   it('a stack trace is a debug line only when the runner shows debug lines', async () => {

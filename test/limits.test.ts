@@ -6,40 +6,24 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DATASET, KEYS, TEMPLATES } from '../emulator/seed.ts';
-import { type Emulator, startEmulator } from '../emulator/server.ts';
+import { startEmulator } from '../emulator/server.ts';
+import { useEmulator } from './support/fixtures.ts';
 import { logLines, runAction, runInProcess } from './support/run-action.ts';
-import { closedPort, type Listening, startBystander, startProxy } from './support/servers.ts';
+import { closedPort, startProxy } from './support/servers.ts';
 
-let emu: Emulator;
-let bystander: Listening;
-beforeAll(async () => {
-  emu = await startEmulator({ rateLimit: false });
-  bystander = await startBystander();
-});
-afterAll(async () => {
-  await emu.close();
-  await bystander.close();
-});
-beforeEach(() => emu.reset());
-afterEach(() => expect(bystander.seen).toEqual([]));
-
-const run = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
-  runInProcess({ 'base-url': emu.url, 'api-key': KEYS.pro, ...inputs }, { env });
-const runProcess = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
-  runAction({ 'base-url': emu.url, 'api-key': KEYS.pro, ...inputs }, { env });
+const fx = useEmulator({ bystander: true });
+const { run, runProcess } = fx;
 const clone = { template: TEMPLATES.image, dataset: DATASET, name: 'Fault batch' };
-const _named = () => emu.projectsOf('acme').filter((p) => p.name === 'Fault batch');
-const _statuses = (method: string, path?: string) => emu.calls(method, path).map((r) => r.status ?? r.fault);
 
 describe('timeouts', () => {
   it('a hung server fails a read within (retries + 1) × timeout plus backoff', async () => {
-    emu.inject({ method: 'GET', times: 5, fault: { kind: 'hang' } });
+    fx.emu.inject({ method: 'GET', times: 5, fault: { kind: 'hang' } });
     const r = await runProcess({ action: 'list', owner: 'acme', timeout: '1', retries: '1' });
     expect(r.exitCode).toBe(1);
     expect(r.outputs['error-code']).toBe('timeout');
-    expect(emu.calls('GET')).toHaveLength(2);
+    expect(fx.emu.calls('GET')).toHaveLength(2);
     expect(r.ms).toBeGreaterThanOrEqual(2000);
     expect(r.ms).toBeLessThan(2000 + 500 + 3000);
     expect(r.annotations[0]?.message).toBe(
@@ -48,12 +32,12 @@ describe('timeouts', () => {
   });
 
   it('a hung server fails a clone with owner within the same bound, its checks included', async () => {
-    emu.inject({ skip: 1, times: 10, fault: { kind: 'hang' } });
+    fx.emu.inject({ skip: 1, times: 10, fault: { kind: 'hang' } });
     const r = await run({ ...clone, owner: 'acme', timeout: '1', retries: '2' });
     expect(r.exitCode).toBe(1);
     expect(r.outputs['error-code']).toBe('timeout');
     // The first lookup is answered; then the clone and two checks time out: (retries + 1) silent attempts in all.
-    expect(emu.requests.map((q) => `${q.method} ${q.fault ?? q.status}`)).toEqual([
+    expect(fx.emu.requests.map((q) => `${q.method} ${q.fault ?? q.status}`)).toEqual([
       'GET 200',
       'POST hang',
       'GET hang',
@@ -61,15 +45,15 @@ describe('timeouts', () => {
     ]);
     expect(r.ms).toBeGreaterThanOrEqual(3000);
     expect(r.ms).toBeLessThan(3000 + 1500 + 3000);
-    expect(emu.calls('POST')).toHaveLength(1);
+    expect(fx.emu.calls('POST')).toHaveLength(1);
   });
 
   it('a hung clone without owner is not sent again', async () => {
-    emu.inject({ method: 'POST', fault: { kind: 'hang' } });
+    fx.emu.inject({ method: 'POST', fault: { kind: 'hang' } });
     const r = await run({ ...clone, timeout: '0.5' });
     expect(r.exitCode).toBe(1);
     expect(r.outputs['error-code']).toBe('timeout');
-    expect(emu.calls('POST')).toHaveLength(1);
+    expect(fx.emu.calls('POST')).toHaveLength(1);
     expect(r.annotations[0]?.message).toContain('The project may have been created');
   });
 });
@@ -106,19 +90,19 @@ describe('the key', () => {
       .filter((line) => line.includes(KEYS.pro));
 
   it('is masked first and appears nowhere else, debug logs included, across successes and failures', async () => {
-    emu.inject({ method: 'GET', fault: { kind: 'status', status: 500, body: { detail: `echo ${KEYS.pro}` } } });
-    emu.inject({ method: 'POST', path: '/approve/', fault: { kind: 'act-then-drop' } });
+    fx.emu.inject({ method: 'GET', fault: { kind: 'status', status: 500, body: { detail: `echo ${KEYS.pro}` } } });
+    fx.emu.inject({ method: 'POST', path: '/approve/', fault: { kind: 'act-then-drop' } });
     const runs = [
       await runProcess({ ...clone, owner: 'acme', approve: 'true' }, { RUNNER_DEBUG: '1' }),
       await runProcess({ action: 'list', owner: 'acme' }, { RUNNER_DEBUG: '1' }),
       await runProcess({ action: 'pause', project: '00000000-0000-0000-0000-000000000000' }, { RUNNER_DEBUG: '1' }),
       await runAction(
-        { 'base-url': emu.url, 'api-key': '', action: 'list', owner: 'acme' },
+        { 'base-url': fx.emu.url, 'api-key': '', action: 'list', owner: 'acme' },
         { env: { AVALA_API_KEY: KEYS.pro, RUNNER_DEBUG: '1' } },
       ),
     ];
     const invalid = await runAction(
-      { 'base-url': emu.url, 'api-key': '', action: 'list', owner: 'a/b' },
+      { 'base-url': fx.emu.url, 'api-key': '', action: 'list', owner: 'a/b' },
       { env: { AVALA_API_KEY: KEYS.pro, RUNNER_DEBUG: '1' } },
     );
     expect(runs.map((r) => r.exitCode)).toEqual([0, 0, 1, 0]);
@@ -130,7 +114,7 @@ describe('the key', () => {
   });
 
   it('an API error that echoes the key is redacted', async () => {
-    emu.inject({
+    fx.emu.inject({
       method: 'GET',
       times: 5,
       fault: { kind: 'status', status: 400, body: { detail: `bad key ${KEYS.pro}` } },
@@ -144,26 +128,26 @@ describe('the key', () => {
   });
 
   it('is not sent through a redirect to another origin', async () => {
-    emu.inject({
+    fx.emu.inject({
       method: 'POST',
-      fault: { kind: 'redirect', location: `${bystander.url}/api/v1/projects/create-from-existing/` },
+      fault: { kind: 'redirect', location: `${fx.bystander.url}/api/v1/projects/create-from-existing/` },
     });
     const r = await run(clone);
     expect(r.exitCode).toBe(1);
     expect(r.outputs['error-code']).toBe('http-302');
     expect(r.annotations[0]?.message).toBe(
-      `Avala API answered 302: redirect to ${bystander.url} not followed: the API key is sent to base-url only (POST /api/v1/projects/create-from-existing/)`,
+      `Avala API answered 302: redirect to ${fx.bystander.url} not followed: the API key is sent to base-url only (POST /api/v1/projects/create-from-existing/)`,
     );
   });
 
   it('is not sent to a pagination next URL on another origin', async () => {
-    emu.addProjects('acme', 150);
-    emu.inject({ method: 'GET', fault: { kind: 'foreign-next', origin: bystander.url } });
+    fx.emu.addProjects('acme', 150);
+    fx.emu.inject({ method: 'GET', fault: { kind: 'foreign-next', origin: fx.bystander.url } });
     const r = await run({ action: 'list', owner: 'acme', limit: '500' });
     expect(r.exitCode).toBe(1);
-    expect(emu.calls('GET')).toHaveLength(1);
+    expect(fx.emu.calls('GET')).toHaveLength(1);
     expect(r.annotations[0]?.message).toContain(
-      `refused to send the API key to ${bystander.url}, which is not the base-url origin ${emu.origin}`,
+      `refused to send the API key to ${fx.bystander.url}, which is not the base-url origin ${fx.emu.origin}`,
     );
   });
 });
@@ -176,7 +160,7 @@ describe('proxies', () => {
       expect(through.exitCode, through.stdout).toBe(0);
       expect(proxy.seen.length).toBeGreaterThanOrEqual(1);
       expect(proxy.seen.join('\n')).toContain('127.0.0.1');
-      expect(emu.calls('POST')).toHaveLength(2);
+      expect(fx.emu.calls('POST')).toHaveLength(2);
 
       proxy.seen.length = 0;
       const bypass = await run({ action: 'list', owner: 'acme' }, { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' });
@@ -221,6 +205,6 @@ describe('proxies', () => {
     );
     expect(r.exitCode).toBe(1);
     expect(r.outputs['error-code']).toBe('network');
-    expect(emu.requests).toHaveLength(0);
+    expect(fx.emu.requests).toHaveLength(0);
   });
 });

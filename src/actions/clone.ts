@@ -86,14 +86,15 @@ export const cloneAction: ActionSpec<CloneSettings> = {
     }
     const waitMs =
       parseNumber('wait-for-dataset', read('wait-for-dataset'), { min: 0, max: 21_600, integer: true }) * 1000;
-    const data: Attachments[] = (several[0] === 'dataset' ? images : several[0] === 'lidar-dataset' ? lidars : slices)
-      .slice(0, several.length > 0 ? undefined : 0)
-      .map((ref) => ({
-        image: several[0] === 'dataset' ? ref : images[0],
-        lidar: several[0] === 'lidar-dataset' ? ref : lidars[0],
-        slice: several[0] === 'slice' ? ref : slices[0],
-      }));
-    if (data.length === 0) data.push({ image: images[0], lidar: lidars[0], slice: slices[0] });
+    // The input that holds several values makes the items; the others' single values go with each.
+    const many = several[0];
+    const refs =
+      many === 'dataset' ? images : many === 'lidar-dataset' ? lidars : many === 'slice' ? slices : [undefined];
+    const data: Attachments[] = refs.map((ref) => ({
+      image: many === 'dataset' ? ref : images[0],
+      lidar: many === 'lidar-dataset' ? ref : lidars[0],
+      slice: many === 'slice' ? ref : slices[0],
+    }));
     const clone = { ...common, action: 'clone' as const, template, copyCollaborators, approve, ifExists, waitMs };
     if (dirs) {
       const { changedFiles } = context;
@@ -112,7 +113,11 @@ export const cloneAction: ActionSpec<CloneSettings> = {
 
   title: (s) => {
     const [only] = s.items;
-    const what = s.items.length === 1 && only ? `as "${only.name}"` : `onto ${s.items.length} datasets`;
+    const what = s.dirs
+      ? `onto the datasets changed in ${s.dirs.globs.join(', ')}`
+      : s.items.length === 1 && only
+        ? `as "${only.name}"`
+        : `onto ${s.items.length} datasets`;
     return `Avala: clone template ${s.template} ${what}${s.approve ? ` and approve ${only && s.items.length === 1 ? 'it' : 'them'}` : ''}${dry(s)}`;
   },
 

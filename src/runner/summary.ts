@@ -19,6 +19,8 @@ export interface SummaryInput {
   title: string;
   /** A run of several items: one row each, failures included. */
   items?: ItemResult[] | undefined;
+  /** Takes the secrets out of the items' error messages. */
+  hide?: (text: string) => string;
   /** What was done, or what failed. */
   text: string;
   failed: boolean;
@@ -61,7 +63,8 @@ export function renderSummary(input: SummaryInput): string {
               ? 'exists, unchanged'
               : (item.summary ?? '');
       const error = item.error === undefined ? '' : describeFailure(item.error);
-      return [item.input, p?.name, p?.uid, p?.status, done, error && `${error.code}: ${error.message}`].map(cell);
+      const hide = input.hide ?? ((text: string) => text);
+      return [item.input, p?.name, p?.uid, p?.status, done, error && hide(`${error.code}: ${error.message}`)].map(cell);
     });
     parts.push(table(['Dataset or project', 'Project', 'UID', 'Status', 'Done', 'Error'], rows));
     if (input.items.length > MAX_ROWS)
