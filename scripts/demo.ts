@@ -1,26 +1,37 @@
 /**
  * `npm run demo`: the action's main job against the emulator, no account and no
- * network. Runs the built dist/index.js exactly as the runner would, through
- * list → clone with approve → pause → resume, printing each step's log and outputs.
+ * network. Runs the built dist/index.js exactly as the runner would: a push that
+ * uploaded two dataset directories becomes two approved projects; the same push
+ * again changes nothing; then the projects are paused and resumed in one step
+ * each. Prints each step's log and outputs.
  */
+import { fileURLToPath } from 'node:url';
 import { KEYS, TEMPLATES } from '../emulator/seed.ts';
 import { startEmulator } from '../emulator/server.ts';
 import { DIST, logLines, runAction } from '../test/support/run-action.ts';
 
 const emulator = await startEmulator();
 const common = { 'base-url': emulator.url, 'api-key': KEYS.pro, owner: 'acme' };
-const shown = ['uid', 'name', 'status', 'task-type', 'created', 'changed', 'count', 'error-code'];
+const shown = ['uid', 'status', 'created', 'changed', 'count', 'uids', 'failed', 'error-code'];
+// A recorded push event: two commits that upload datasets/street-2026-w47 and datasets/lidar-2026-w47.
+const push = {
+  GITHUB_EVENT_NAME: 'push',
+  GITHUB_EVENT_PATH: fileURLToPath(new URL('../test/fixtures/events/push.json', import.meta.url)),
+};
 
-async function step(title: string, inputs: Record<string, string>): Promise<Record<string, string>> {
+async function step(title: string, inputs: Record<string, string>, env: Record<string, string> = {}) {
   console.log(`\n━━ ${title}`);
   console.log(
     `   with: ${Object.entries(inputs)
-      .map(([k, v]) => `${k}=${v}`)
+      .map(([k, v]) => `${k}=${v.replaceAll('\n', ',')}`)
       .join(' ')}`,
   );
-  const run = await runAction({ ...common, ...inputs }, { entry: DIST });
+  const run = await runAction({ ...common, ...inputs }, { entry: DIST, env });
   for (const line of logLines(run)) console.log(`   │ ${line}`);
-  for (const name of shown) if (run.outputs[name] !== undefined) console.log(`   → ${name}: ${run.outputs[name]}`);
+  for (const name of shown) {
+    const value = run.outputs[name];
+    if (value !== undefined) console.log(`   → ${name}: ${value.replaceAll('\n', ', ')}`);
+  }
   console.log(`   exit code ${run.exitCode} in ${Math.round(run.ms)} ms`);
   if (run.exitCode !== 0) {
     await emulator.close();
@@ -30,23 +41,21 @@ async function step(title: string, inputs: Record<string, string>): Promise<Reco
 }
 
 console.log(`Avala emulator on ${emulator.url}; running dist/index.js as a workflow step would.`);
-await step('List acme’s projects', { action: 'list', limit: '5' });
-const cloned = await step('Clone the image template onto a new dataset and approve it', {
-  action: 'clone',
+const onPush = {
   template: TEMPLATES.image,
-  dataset: '880b0700-b51e-74g7-d049-779988770000',
-  name: 'Batch 2026-11-28',
+  'dataset-dirs': 'datasets/*',
+  name: '{repo}-{dataset}',
   approve: 'true',
-});
-await step('Run the same clone again: the project is reused, not cloned or approved twice', {
-  action: 'clone',
-  template: TEMPLATES.image,
-  dataset: '880b0700-b51e-74g7-d049-779988770000',
-  name: 'Batch 2026-11-28',
-  approve: 'true',
-});
-await step('Pause it', { action: 'pause', project: cloned.uid ?? '' });
-await step('Resume it', { action: 'resume', project: cloned.uid ?? '' });
+};
+const made = await step('A push uploaded two dataset directories: one approved project each', onPush, push);
+await step(
+  'The same push again (a re-run): both projects are found, nothing is cloned or approved twice',
+  onPush,
+  push,
+);
+await step('Pause both projects in one step', { action: 'pause', project: made.uids ?? '' });
+await step('Resume them', { action: 'resume', project: made.uids ?? '' });
+await step('List what acme has', { action: 'list', limit: '5', ordering: '-created_at' });
 const requests = emulator.calls();
 console.log(
   `\nThe emulator received ${requests.length} requests; ${requests.filter((r) => r.path.endsWith('/approve/')).length} approve.`,
