@@ -53,7 +53,8 @@ export async function run(runner: Runner = githubRunner(), options: { signals?: 
     await writeOutputs(runner, result, hide);
     if (failed.length > 0) return await failItems(runner, job, result, hide, requests);
     const projects = result.projects ?? (result.project ? [result.project] : []);
-    const several = items.length > 1 ? items : undefined;
+    // Item by item when there are several, or when an item has no project to show (a dry run's plan).
+    const several = items.length > 1 || items.some((item) => !item.project) ? items : undefined;
     await writeSummary(runner, {
       title: job.title,
       text: result.summary,

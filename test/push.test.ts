@@ -181,6 +181,19 @@ describe('a push becomes projects', () => {
     expect(plan.summary).toContain('Dry run: would clone template');
   });
 
+  it('plans a project for a dataset the pull request adds before it is uploaded', async () => {
+    github.compares.set(`${BEFORE}...${HEAD}`, [{ filename: 'datasets/street-2026-w49/a.jpg', status: 'added' }]);
+    const plan = await runOn('pull_request', 'pull_request', { 'dry-run': 'true' });
+    expect(plan.exitCode, plan.stdout).toBe(0);
+    expect(logLines(plan)).toContain(
+      'Dataset acme/street-2026-w49 is not in Avala yet: the plan assumes it is uploaded before the clone.',
+    );
+    expect(plan.summary).toMatch(
+      /datasets\/street-2026-w49<\/td><td><\/td><td><\/td><td><\/td><td>Dry run: would clone template/,
+    );
+    expect(emu.calls('POST')).toEqual([]);
+  });
+
   it('a push that changed no dataset directory succeeds with a notice and no request to Avala', async () => {
     const r = await runOn('push', 'push', { 'dataset-dirs': 'annotations/*' });
     expect(r.exitCode).toBe(0);

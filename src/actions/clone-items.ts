@@ -84,7 +84,7 @@ export async function discover(dirs: DatasetDirs, owner: string, report: Reporte
       `Invalid dataset directory ${show(bad.auto.slug)}: a directory that dataset-dirs matches is named after its dataset's slug (lower-case letters, digits, - and _).`,
     );
   }
-  return nameItems(dirs.name, data, dirs.workflow, found);
+  return nameItems(dirs.name, data, dirs.workflow, { inputs: found, pattern: DIRS_NAME });
 }
 
 /**
@@ -96,7 +96,7 @@ export function nameItems(
   given: string,
   data: Attachments[],
   workflow: WorkflowContext,
-  inputs?: string[],
+  found?: { inputs: string[]; pattern: string },
 ): CloneItem[] {
   const { repo, sha } = nameValues(workflow);
   if (!given && (!repo || !sha)) {
@@ -105,12 +105,13 @@ export function nameItems(
       'Missing name: expected a project name, since there is no workflow context (GITHUB_REPOSITORY, GITHUB_SHA) to derive one from.',
     );
   }
-  const pattern = given || (data.length > 1 ? DIRS_NAME : '{repo}-{sha}');
+  // The directories of a push are named by {dataset} even when there is one, so a later push finds its project.
+  const pattern = given || found?.pattern || (data.length > 1 ? DIRS_NAME : '{repo}-{sha}');
   if (data.length > 1 && !placeholders('name', pattern).has('dataset')) throw severalNeedDataset(pattern);
   const byName = new Map<string, string>();
   return data.map((d, i) => {
     const ref = mainRef(d);
-    const input = inputs?.[i] ?? (ref ? showRef(ref) : '');
+    const input = found?.inputs[i] ?? (ref ? showRef(ref) : '');
     const name = fillName('name', pattern, { dataset: ref && labelOf(ref), repo, sha }, !given);
     const other = byName.get(name);
     if (other !== undefined) {

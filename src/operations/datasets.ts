@@ -51,7 +51,8 @@ export async function resolveAttachments(
   const image = data.image && (await readyDataset(data.image, api, report, readiness)).uid;
   const lidar = data.lidar && (await readyDataset(data.lidar, api, report, readiness)).uid;
   const slice = data.slice && (await sliceUid(data.slice, api));
-  const auto = data.auto && (await readyDataset(data.auto, api, report, { ...readiness, read: true }));
+  const auto = data.auto && (await discovered(data.auto, api, report, readiness));
+  if (data.auto && !auto) return {};
   const field = auto && FIELD_OF_TYPE[auto.data_type ?? ''];
   if (auto && !field) {
     throw new DatasetError(
@@ -106,6 +107,26 @@ async function readyDataset(
     dataset = await find(api, { uid: dataset.uid }, shown);
   }
   return dataset;
+}
+
+/**
+ * A dataset found in a push, read for its type. In a dry run (a pull request's
+ * plan) it may not be uploaded yet, which the upload on merge will mend: the
+ * plan says so instead of failing.
+ */
+async function discovered(
+  ref: DatasetRef,
+  api: AvalaClient,
+  report: Reporter,
+  r: Readiness,
+): Promise<Dataset | undefined> {
+  try {
+    return await readyDataset(ref, api, report, { ...r, read: true });
+  } catch (error) {
+    if (!r.dryRun || !(error instanceof DatasetError) || error.errorCode !== 'dataset-not-found') throw error;
+    report.info(`Dataset ${show(ref)} is not in Avala yet: the plan assumes it is uploaded before the clone.`);
+    return undefined;
+  }
 }
 
 async function sliceUid(ref: DatasetRef, api: AvalaClient): Promise<string> {
