@@ -6,6 +6,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** A token this GitHub refuses, as it would an expired or revoked one. */
+export const REVOKED_TOKEN = 'ghs_revokedtoken0000000000000000000000';
+
 export interface ChangedFile {
   filename: string;
   status: 'added' | 'modified' | 'removed' | 'renamed' | 'copied' | 'changed';
@@ -58,6 +61,10 @@ export class GitHubEmulator {
     };
     if (!/^(token|bearer) \S+$/i.test(req.headers.authorization ?? '')) {
       send(401, { message: 'Requires authentication', documentation_url: 'https://docs.github.com/rest' });
+      return;
+    }
+    if (req.headers.authorization?.endsWith(REVOKED_TOKEN)) {
+      send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
       return;
     }
     const match = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)\/compare\/([^/]+)$/);

@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type GitHubEmulator, startGitHubEmulator } from '../emulator/github.ts';
+import { type GitHubEmulator, REVOKED_TOKEN, startGitHubEmulator } from '../emulator/github.ts';
 import { DATASETS, KEYS, TEMPLATES } from '../emulator/seed.ts';
 import { type Emulator, startEmulator } from '../emulator/server.ts';
 import { dirsMatching, parseGlobs } from '../src/inputs/globs.ts';
@@ -192,6 +192,22 @@ describe('a push becomes projects', () => {
       /datasets\/street-2026-w49<\/td><td><\/td><td><\/td><td><\/td><td>Dry run: would clone template/,
     );
     expect(emu.calls('POST')).toEqual([]);
+  });
+
+  it('a token that GitHub refuses fails with its status and what the token needs', async () => {
+    github.compares.set(`${BEFORE}...${HEAD}`, [{ filename: 'datasets/x/a.jpg', status: 'added' }]);
+    const r = await runOn('pull_request', 'pull_request', { 'github-token': REVOKED_TOKEN });
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs['error-code']).toBe('http-401');
+    expect(r.annotations[0]?.message).toMatch(
+      /^Could not read the changed files from GitHub's compare API \(1111111\.\.\.3333333\): Bad credentials.*: github-token must be able to read the repository \(the job needs permissions: contents: read\)\.$/,
+    );
+    expect(emu.requests).toEqual([]);
+    const missing = await runOn('pull_request', 'pull_request', { 'github-token': '' });
+    expect(missing.outputs['error-code']).toBe('invalid-input');
+    expect(missing.annotations[0]?.message).toMatch(
+      /^Missing github-token: dataset-dirs reads this event's changed files/,
+    );
   });
 
   it('a push that changed no dataset directory succeeds with a notice and no request to Avala', async () => {

@@ -51,7 +51,42 @@ export async function changedFiles(c: ChangesContext): Promise<string[]> {
   );
 }
 
+/** A failure to learn what the event changed: said in the action's terms, with what to do about it. */
+export class ChangesError extends Error {
+  override readonly name = 'ChangesError';
+  readonly errorCode: string;
+
+  constructor(errorCode: string, message: string) {
+    super(message);
+    this.errorCode = errorCode;
+  }
+}
+
 async function compare(c: ChangesContext, base: string, head: string): Promise<string[]> {
+  if (!c.token) {
+    throw new InputError(
+      'github-token',
+      "Missing github-token: dataset-dirs reads this event's changed files from GitHub's compare API, which needs a token (the default, the workflow's own, does with permissions: contents: read).",
+    );
+  }
+  try {
+    return await compareFiles(c, base, head);
+  } catch (error) {
+    if (error instanceof ChangesError) throw error;
+    const status = isObject(error) && typeof error.status === 'number' ? error.status : undefined;
+    const why = error instanceof Error ? error.message : String(error);
+    const advice =
+      status === 401 || status === 403 || status === 404
+        ? ': github-token must be able to read the repository (the job needs permissions: contents: read)'
+        : '';
+    throw new ChangesError(
+      status ? `http-${status}` : 'network',
+      `Could not read the changed files from GitHub's compare API (${base.slice(0, 7)}...${head.slice(0, 7)}): ${why}${advice}.`,
+    );
+  }
+}
+
+async function compareFiles(c: ChangesContext, base: string, head: string): Promise<string[]> {
   const api = parseBaseUrl('GITHUB_API_URL', c.env.GITHUB_API_URL || 'https://api.github.com');
   const [owner, repo] = (c.env.GITHUB_REPOSITORY ?? '').split('/');
   if (!owner || !repo || !/^[0-9a-f]{7,64}$/.test(base) || !/^[0-9a-f]{7,64}$/.test(head)) {
