@@ -1,7 +1,8 @@
 /**
- * Arbitrary strings in every UID, owner and name input: the action either sends
- * requests whose paths stay under /api/v1/projects/, or fails with
- * invalid-input before sending anything. It never crashes.
+ * Arbitrary strings in every UID, owner, dataset reference and name input: the
+ * action either sends requests whose paths stay under /api/v1/projects/ (or the
+ * datasets and slices that references name), or fails with invalid-input before
+ * sending anything. It never crashes.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -24,7 +25,15 @@ beforeEach(() => emu.reset());
 /** Strings that look like what breaks paths, mixed with anything at all. */
 const nasty = fc.oneof(
   // Valid values too, so that a good share of cases get past validation and send requests.
-  fc.constantFrom(TEMPLATES.image, TEMPLATES.video, 'acme', 'dev@acme.com', 'Batch 1', 'proj-uuid-001'),
+  fc.constantFrom(
+    TEMPLATES.image,
+    TEMPLATES.video,
+    'acme',
+    'dev@acme.com',
+    'Batch 1',
+    'proj-uuid-001',
+    'acme/street-2026-w47',
+  ),
   fc.constantFrom(TEMPLATES.image, 'acme'),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.constantFrom('..', '../x', 'a/b', '%2f', 'a%2Fb', '?x=1', '#frag', 'a b', '.', 'x\r\ny', '\u202e', 'ünï'),
@@ -36,6 +45,12 @@ const nasty = fc.oneof(
 );
 
 const withoutNul = (s: string) => s.replaceAll('\u0000', '');
+
+/**
+ * Where requests may go: projects, and the datasets and slices that owner/slug
+ * references name, each segment percent-encoded (no '.' or '..' segment, no '?' or '#' of ours).
+ */
+const UNDER_THE_API = /^\/api\/v1\/(projects|datasets|slices)\/(?:(?!\.\.?\/)[^/?#]+\/)+(\?[^#]*)?$/;
 
 const scenarios = fc.record({
   action: fc.constantFrom('clone', 'approve', 'pause', 'resume', 'cancel', 'archive', 'list'),
@@ -95,13 +110,13 @@ describe('arbitrary inputs', () => {
             expect((outcome as AvalaError).status).toBe(404);
           }
         }
-        for (const r of emu.requests) expect(r.path.startsWith('/api/v1/projects/')).toBe(true);
+        for (const r of emu.requests) expect(r.path).toMatch(UNDER_THE_API);
       }),
       { numRuns: 400 },
     );
   });
 
-  it('as a process: a request under /api/v1/projects/, or invalid-input and none', async () => {
+  it('as a process: requests under the API, or invalid-input and none', async () => {
     let sent = 0;
     let refused = 0;
     await fc.assert(
@@ -111,7 +126,7 @@ describe('arbitrary inputs', () => {
         const r = await runAction({ 'base-url': emu.url, 'api-key': KEYS.pro, retries: '0', ...clean });
         expect([0, 1]).toContain(r.exitCode);
         expect(r.stderr).toBe('');
-        for (const q of emu.requests) expect(q.path.startsWith('/api/v1/projects/')).toBe(true);
+        for (const q of emu.requests) expect(q.path).toMatch(UNDER_THE_API);
         if (emu.requests.length === 0) {
           refused += 1;
           expect(r.exitCode).toBe(1);
