@@ -42,7 +42,7 @@ export async function run(runner: Runner = githubRunner(), options: { signals?: 
       retries: settings.retries,
       readOnly: settings.dryRun,
       fetch: await createFetch(runner.env),
-      log: { info: runner.info, debug: runner.debug ?? (() => undefined), warning: runner.warning },
+      log: { info: runner.info, debug: runner.debug, warning: runner.warning },
       onRequest: (record) => requests.push(record),
     });
     const result = await job.run(new AvalaClient(http), runner);

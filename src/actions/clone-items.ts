@@ -1,9 +1,9 @@
 /** The items of a clone: one per dataset, each with its project's name; with dataset-dirs, found in the push. */
-import type { DatasetRef } from '../api/types.ts';
+import { type DatasetRef, showRef } from '../api/types.ts';
 import { InputError, show } from '../inputs/errors.ts';
 import { dirsMatching, parseGlobs } from '../inputs/globs.ts';
 import { fillName, placeholders } from '../inputs/names.ts';
-import { isSlug, labelOf, showRef } from '../inputs/values.ts';
+import { isSlug, labelOf } from '../inputs/values.ts';
 import type { Attachments } from '../operations/datasets.ts';
 import type { Reporter } from '../operations/reporter.ts';
 import type { Common, WorkflowContext } from './common.ts';

@@ -11,7 +11,8 @@ export type FetchLike = (
 
 export interface Logger {
   info(message: string): void;
-  debug(message: string): void;
+  /** Absent when debug lines are not shown: they are then not even built. */
+  debug?: ((message: string) => void) | undefined;
   warning(message: string): void;
 }
 

@@ -9,7 +9,7 @@ import {
   succeeded,
   unknownOutcome,
 } from './decode.ts';
-import { AvalaError, type AvalaErrorOptions, redactSecret } from './errors.ts';
+import { AvalaError, type AvalaErrorOptions, type FailureKind, redactSecret } from './errors.ts';
 import type { FetchLike, HttpOptions, Recovery, SendOptions } from './http-types.ts';
 import { decide, type Outcome } from './policy.ts';
 import { RateLimit } from './rate-limit.ts';
@@ -19,6 +19,8 @@ export type { FetchLike, HttpOptions, Logger, Recovery, RequestRecord, SendOptio
 
 /** What came back: no answer, or an answer whose text is undefined when it was too large to read. */
 type Attempt = { failure: NetworkFailure } | (Omit<Answer, 'text'> & { text: string | undefined });
+
+const OVERSIZED = `the answer is larger than the ${MAX_BODY_BYTES / 1024 / 1024} MB the action reads`;
 
 type Judged<T> = { value: { parsed: T } } | { value?: undefined; error: AvalaError; outcome: Outcome };
 
@@ -68,7 +70,7 @@ export class HttpClient {
     }
     if (this.#o.readOnly && method !== 'GET') throw new Error(`Dry run: refusing to send ${method} ${path}`);
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
-    if (body !== undefined) this.#o.log.debug(`${method} ${path} body: ${body}`);
+    if (body !== undefined) this.#o.log.debug?.(`${method} ${path} body: ${body}`);
 
     for (let attempt = 0; ; attempt++) {
       await this.#rateLimit.wait(this.#o.sleep, this.#o.log.info, { method, path });
@@ -122,13 +124,9 @@ export class HttpClient {
     this.#rateLimit.note(result.headers);
     const outcomeUnknown = unknownOutcome(method, result.status);
     const common = { kind: 'http' as const, method, path, status: result.status, attempts, outcomeUnknown, detail: '' };
-    if (result.text === undefined) {
-      const detail = `the answer is larger than the ${MAX_BODY_BYTES / 1024 / 1024} MB the action reads`;
-      const error = new AvalaError({ ...common, kind: 'bad-response', detail });
-      return { error, outcome: { kind: 'unreadable', outcomeUnknown: common.outcomeUnknown } };
-    }
+    if (result.text === undefined) return this.#unusable(common, OVERSIZED, 'bad-response');
     const answer: Answer = { ...result, text: result.text };
-    this.#o.log.debug(`${method} ${path} answer: ${answer.text.slice(0, 4000)}`);
+    this.#o.log.debug?.(`${method} ${path} answer: ${answer.text.slice(0, 4000)}`);
     if (succeeded(answer.status)) {
       const json = parseJson(answer);
       try {
@@ -143,8 +141,9 @@ export class HttpClient {
     return { error, outcome: { kind: 'status', status: answer.status, retryAfter: answer.headers.get('retry-after') } };
   }
 
-  #unusable(common: AvalaErrorOptions & { outcomeUnknown: boolean }, detail: string) {
-    const error = new AvalaError({ ...common, kind: 'http', detail });
+  /** An answer the action cannot use: too large, or a success whose body is not what it should be. */
+  #unusable(common: AvalaErrorOptions & { outcomeUnknown: boolean }, detail: string, kind: FailureKind = 'http') {
+    const error = new AvalaError({ ...common, kind, detail });
     return { error, outcome: { kind: 'unreadable' as const, outcomeUnknown: common.outcomeUnknown } };
   }
 

@@ -47,6 +47,11 @@ export interface CloneRequest {
 /** A dataset or slice as a step names it: by uid, or by its owner and slug. */
 export type DatasetRef = { uid: string } | { owner: string; slug: string };
 
+/** How a reference reads in messages and the results: as it was given. */
+export function showRef(ref: DatasetRef): string {
+  return 'uid' in ref ? ref.uid : `${ref.owner}/${ref.slug}`;
+}
+
 /** A dataset as the API returns it; only these fields are relied on. */
 export interface Dataset {
   uid: string;

@@ -51,8 +51,3 @@ export function parseDatasetRef(input: string, value: string, what: 'dataset' | 
 export function labelOf(ref: DatasetRef): string {
   return 'uid' in ref ? ref.uid : ref.slug;
 }
-
-/** How a reference reads in messages and the results: as it was given. */
-export function showRef(ref: DatasetRef): string {
-  return 'uid' in ref ? ref.uid : `${ref.owner}/${ref.slug}`;
-}

@@ -1,6 +1,6 @@
 /** The datasets and slices a clone attaches: references resolved to UIDs, and datasets waited for. */
 import type { AvalaClient } from '../api/client.ts';
-import type { CloneRequest, Dataset, DatasetRef } from '../api/types.ts';
+import { type CloneRequest, type Dataset, type DatasetRef, showRef } from '../api/types.ts';
 import type { Reporter } from './reporter.ts';
 
 /** An item that fails for its dataset: it was not found, did not become ready, or is of a kind no field takes. */
@@ -57,7 +57,7 @@ export async function resolveAttachments(
   if (auto && !field) {
     throw new DatasetError(
       'unsupported-dataset',
-      `Dataset ${show(data.auto as DatasetRef)} is of type ${auto.data_type ?? 'unknown'}, which no project takes: image and video datasets go in image_dataset_uid, lidar in lidar_dataset_uid.`,
+      `Dataset ${showRef(data.auto as DatasetRef)} is of type ${auto.data_type ?? 'unknown'}, which no project takes: image and video datasets go in image_dataset_uid, lidar in lidar_dataset_uid.`,
     );
   }
   return {
@@ -79,7 +79,7 @@ async function readyDataset(
   report: Reporter,
   r: Readiness & { read?: boolean },
 ): Promise<Dataset> {
-  const shown = show(ref);
+  const shown = showRef(ref);
   if ('uid' in ref && !r.read && (r.waitMs === 0 || r.dryRun)) return ref;
   let dataset = await find(api, ref, shown);
   if (dataset.status === 'created' || dataset.status === undefined) return dataset;
@@ -124,7 +124,7 @@ async function discovered(
     return await readyDataset(ref, api, report, { ...r, read: true });
   } catch (error) {
     if (!r.dryRun || !(error instanceof DatasetError) || error.errorCode !== 'dataset-not-found') throw error;
-    report.info(`Dataset ${show(ref)} is not in Avala yet: the plan assumes it is uploaded before the clone.`);
+    report.info(`Dataset ${showRef(ref)} is not in Avala yet: the plan assumes it is uploaded before the clone.`);
     return undefined;
   }
 }
@@ -132,7 +132,7 @@ async function discovered(
 async function sliceUid(ref: DatasetRef, api: AvalaClient): Promise<string> {
   if ('uid' in ref) return ref.uid;
   const slice = await api.slice(ref);
-  if (!slice) throw new DatasetError('dataset-not-found', `Slice ${show(ref)} not found.`);
+  if (!slice) throw new DatasetError('dataset-not-found', `Slice ${showRef(ref)} not found.`);
   return slice.uid;
 }
 
@@ -140,8 +140,4 @@ async function find(api: AvalaClient, ref: DatasetRef, shown: string): Promise<D
   const dataset = await api.dataset(ref);
   if (!dataset) throw new DatasetError('dataset-not-found', `Dataset ${shown} not found.`);
   return dataset;
-}
-
-function show(ref: DatasetRef): string {
-  return 'uid' in ref ? ref.uid : `${ref.owner}/${ref.slug}`;
 }
