@@ -1,12 +1,14 @@
 /**
  * Keeps README.md's inputs and outputs tables generated from action.yml, and
- * its error-code table from scripts/error-codes.ts.
+ * its error-code table from src/errors.ts, where the codes are declared.
  * `npm run docs` rewrites them; a test fails when they are stale.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { ERROR_CODES } from './error-codes.ts';
+import { usedBy } from '../src/actions/registry.ts';
+import { ERROR_CODES } from '../src/errors.ts';
+import { INPUTS, type InputName, type InputSpec } from '../src/inputs/inputs.ts';
 
 interface ActionYaml {
   inputs: Record<string, { description: string; required?: boolean; default?: string }>;
@@ -21,12 +23,16 @@ function cell(text: string): string {
 }
 
 export function tables(action: ActionYaml): { inputs: string; outputs: string; errors: string } {
+  const required = (name: string) => {
+    const by = (INPUTS[name as InputName] as InputSpec | undefined)?.requiredBy;
+    return by === 'users' ? usedBy(name as InputName).join(', ') : (by ?? 'no');
+  };
   const inputs = [
-    '| input | default | description |',
-    '| --- | --- | --- |',
+    '| input | required | default | description |',
+    '| --- | --- | --- | --- |',
     ...Object.entries(action.inputs).map(
       ([name, spec]) =>
-        `| \`${name}\` | ${spec.default === undefined ? '' : `\`${spec.default}\``} | ${cell(spec.description)} |`,
+        `| \`${name}\` | ${required(name)} | ${spec.default === undefined ? '' : `\`${spec.default}\``} | ${cell(spec.description)} |`,
     ),
   ].join('\n');
   const outputs = [

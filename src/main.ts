@@ -1,22 +1,22 @@
 import { type Job, prepareJob } from './actions/registry.ts';
 import { AvalaClient } from './api/client.ts';
-import { redact } from './api/errors.ts';
 import { HttpClient, type RequestRecord } from './api/http.ts';
+import { redact } from './api/text.ts';
 import { createFetch } from './api/transport.ts';
-import { cancel, failItems, failRun } from './failure.ts';
 import { API_KEY_ENV } from './inputs/inputs.ts';
 import { checkProxyVariables } from './inputs/validate.ts';
-import { changedFiles } from './runner/changes.ts';
+import { cancel, failItems, failRun } from './report.ts';
 import { githubRunner } from './runner/github.ts';
 import { type Hide, writeOutputs } from './runner/outputs.ts';
+import { writePullRequestComment } from './runner/pr-comment.ts';
 import type { Runner } from './runner/runner.ts';
-import { writeSummary } from './runner/summary.ts';
+import { renderComment, type SummaryInput, writeSummary } from './runner/summary.ts';
 import { USER_AGENT } from './version.ts';
 
 /** The process the action runs in, for the signals by which the runner cancels a step. */
 export type Signals = Pick<NodeJS.Process, 'once' | 'off' | 'exit'>;
 
-/** The action: inputs → job → outputs and summary. Never throws; a failure fails the step. */
+/** The action: inputs → job → outputs, summary and pull-request comment. Never throws; a failure fails the step. */
 export async function run(runner: Runner = githubRunner(), options: { signals?: Signals } = {}): Promise<void> {
   const requests: RequestRecord[] = [];
   const apiKey = readApiKey(runner);
@@ -30,8 +30,9 @@ export async function run(runner: Runner = githubRunner(), options: { signals?: 
     options.signals?.exit(1);
   };
   options.signals?.once('SIGTERM', onSignal).once('SIGINT', onSignal);
+  let summary: SummaryInput;
   try {
-    job = await readJob(runner, apiKey, githubToken);
+    job = await readJob(runner, apiKey);
     checkProxyVariables(runner.env);
     const { settings } = job;
     http = new HttpClient({
@@ -42,7 +43,7 @@ export async function run(runner: Runner = githubRunner(), options: { signals?: 
       retries: settings.retries,
       readOnly: settings.dryRun,
       fetch: await createFetch(runner.env),
-      log: { info: runner.info, debug: runner.debug, warning: runner.warning },
+      log: { info: runner.info, debug: runner.debug },
       onRequest: (record) => requests.push(record),
     });
     const result = await job.run(new AvalaClient(http), runner);
@@ -51,23 +52,35 @@ export async function run(runner: Runner = githubRunner(), options: { signals?: 
     // One item that failed is said by its error line alone; a run of several says its counts too.
     if (items.length > 1 || failed.length === 0) runner.info(result.summary);
     await writeOutputs(runner, result, hide);
-    if (failed.length > 0) return await failItems(runner, job, result, hide, requests);
-    const projects = result.projects ?? (result.project ? [result.project] : []);
-    // Item by item when there are several, or when an item has no project to show (a dry run's plan).
-    const several = items.length > 1 || items.some((item) => !item.project) ? items : undefined;
-    await writeSummary(runner, {
-      title: job.title,
-      text: result.summary,
-      failed: false,
-      projects,
-      items: several,
-      requests,
-    });
+    if (failed.length > 0) {
+      summary = failItems(runner, job, result, hide, requests);
+    } else {
+      // Item by item when there are several, or when an item has no project to show (a dry run's plan).
+      const several = items.length > 1 || items.some((item) => !item.project) ? items : undefined;
+      const projects = result.projects ?? (result.project ? [result.project] : []);
+      summary = { title: job.title, text: result.summary, failed: false, projects, items: several, requests };
+    }
   } catch (error) {
-    await failRun(runner, error, job, hide, requests);
+    summary = await failRun(runner, error, job, hide, requests);
   } finally {
     options.signals?.off('SIGTERM', onSignal).off('SIGINT', onSignal);
   }
+  await writeSummary(runner, summary);
+  if (job?.settings.prComment) await comment(runner, job, summary, githubToken, hide);
+}
+
+/** The summary as the pull request's comment too (rule 31): it never fails a run, and warns when not written. */
+async function comment(runner: Runner, job: Job, summary: SummaryInput, token: string, hide: Hide): Promise<void> {
+  const { settings } = job;
+  await writePullRequestComment({
+    env: runner.env,
+    token,
+    render: (maxChars) => hide(renderComment(summary, maxChars, runner.env)),
+    timeoutMs: settings.timeoutMs,
+    retries: settings.retries,
+    fetch: await createFetch(runner.env),
+    log: { info: runner.info, warning: runner.warning },
+  });
 }
 
 /** The key from `api-key` or the environment, masked before anything else can print it. */
@@ -78,18 +91,10 @@ export function readApiKey(runner: Runner): string {
 }
 
 /** The inputs as a job to run, or an InputError naming the first bad one. */
-export function readJob(runner: Runner, apiKey: string, githubToken = ''): Promise<Job> {
+export function readJob(runner: Runner, apiKey: string): Promise<Job> {
   return prepareJob((name) => runner.input(name), {
     apiKey,
     warn: (message) => runner.warning(message),
     workflow: runner.workflow,
-    changedFiles: async () =>
-      changedFiles({
-        event: await runner.event(),
-        env: runner.env,
-        token: githubToken,
-        fetch: await createFetch(runner.env),
-        log: runner.info,
-      }),
   });
 }

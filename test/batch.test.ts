@@ -39,7 +39,9 @@ describe('clone onto several datasets', () => {
     ]);
     expect(fx.emu.calls('GET', '/datasets/')).toHaveLength(2);
     expect(r.summary).toContain('<th>Dataset or project</th>');
-    expect(logLines(r)).toContain(`Cloned template ${TEMPLATES.image} onto 2 datasets: 2 created, 0 reused, 0 failed.`);
+    expect(logLines(r)).toContain(
+      `Cloned template ${TEMPLATES.image} onto 2 datasets: 2 created, 0 existing, 0 failed.`,
+    );
   });
 
   it('a slice by slug and a LiDAR dataset go into their own fields', async () => {
@@ -92,16 +94,14 @@ describe('clone onto several datasets', () => {
   });
 
   it('a failure that would fail every item stops the run at once and marks the rest not tried', async () => {
-    const r = await run(
-      { template: '770a9600-a40d-63f6-c938-668877620000', dataset: 'd-1,d-2,d-3', approve: 'true' },
-      KEYS.basic,
-    );
+    const dataset = uids(3).join(',');
+    const r = await run({ template: '770a9600-a40d-63f6-c938-668877620000', dataset, approve: 'true' }, KEYS.basic);
     expect(r.exitCode).toBe(1);
     expect(r.outputs).toMatchObject({ 'error-code': 'plan_insufficient', failed: '3', count: '1' });
     expect(results(r).map((e) => e.error_code)).toEqual(['plan_insufficient', 'not-tried', 'not-tried']);
     expect(fx.emu.calls('POST', '/create-from-existing/')).toHaveLength(1);
     expect(r.annotations.filter((a) => a.level === 'error').map((a) => a.title)).toEqual([
-      'Avala clone failed: d-1',
+      `Avala clone failed: ${uids(1)[0]}`,
       'Avala clone stopped',
     ]);
   });
@@ -118,7 +118,9 @@ describe('clone onto several datasets', () => {
     expect(fx.emu.datasets.reads.get(uidOf('soon') ?? '')).toBe(2);
     expect(fx.emu.datasets.reads.get(uidOf('never') ?? '')).toBe(3);
     expect(fx.emu.calls('POST')).toHaveLength(1);
-    expect(logLines(r)).toContain('Dataset acme/soon is creating; reading it again in 1.0 s');
+    expect(logLines(r)).toContain(
+      'Dataset acme/soon is not created yet (status "creating"); reading it again in 1.0 s',
+    );
     expect(r.ms).toBeGreaterThan(3000);
   });
 
@@ -179,7 +181,7 @@ describe('pacing', () => {
         'base-url': limited.url,
         'api-key': KEYS.pro,
         template: TEMPLATES.image,
-        dataset: 'd-1,d-2,d-3,d-4,d-5',
+        dataset: uids(5).join(','),
         owner: 'acme',
       });
       expect(r.exitCode, r.stdout).toBe(0);
@@ -205,3 +207,8 @@ describe('as a process', () => {
     expect(results(r)).toHaveLength(2);
   });
 });
+
+/** Dataset UIDs in the documented layout, which the action attaches without reading them. */
+function uids(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `${DATASET.slice(0, -1)}${i + 1}`);
+}

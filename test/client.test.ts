@@ -32,7 +32,6 @@ function client(options: Partial<HttpOptions> = {}): Harness {
     log: {
       info: (m) => logs.push(m),
       debug: (m) => logs.push(`debug: ${m}`),
-      warning: (m) => logs.push(`warning: ${m}`),
     },
     // Waits are recorded, not slept: the client's timing decisions are what is under test here.
     sleep: async (ms) => {
@@ -92,7 +91,7 @@ describe('AvalaClient', () => {
     const { api } = client();
     const e = await failure(api.listProjects('acme', { limit: 1000 }));
     expect(e.message).toBe(
-      'Avala API answered 200: the page links back to a page already read (next repeats) (GET /api/v1/projects/acme/?limit=100)',
+      'Avala API responded 200: the page links back to a page already read (next repeats) (GET /api/v1/projects/acme/?limit=100)',
     );
     expect(emu.calls('GET')).toHaveLength(1);
   });

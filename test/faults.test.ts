@@ -84,7 +84,7 @@ describe('retries', () => {
     expect(fx.emu.calls('GET')).toHaveLength(3);
     expect(r.outputs['error-code']).toBe('http-502');
     expect(r.annotations[0]?.message).toBe(
-      'Avala API answered 502: expected a JSON answer, got text/html: "502 Bad Gateway 502 Bad Gateway nginx" (GET /api/v1/projects/acme/?limit=100 after 3 attempts)',
+      'Avala API responded 502: expected a JSON response, got text/html: "502 Bad Gateway 502 Bad Gateway nginx" (GET /api/v1/projects/acme/?limit=100 after 3 attempts)',
     );
     expect(r.stderr).toBe('');
   });
@@ -189,7 +189,7 @@ describe('state-changing requests whose outcome is unknown', () => {
     expect(r.exitCode).toBe(1);
     expect(r.outputs['error-code']).toBe('http-201');
     expect(r.annotations[0]?.message).toBe(
-      'Avala API answered 201: the answer is a project without a uid. The project may have been created: look for "Fault batch" in Avala before running again, or set owner so that a re-run finds it instead of cloning again (POST /api/v1/projects/create-from-existing/)',
+      'Avala API responded 201: the response is a project without a uid. The project may have been created: look for "Fault batch" in Avala before running again, or set owner so that a re-run finds it instead of cloning again (POST /api/v1/projects/create-from-existing/)',
     );
     expect(r.stderr).toBe('');
     expect(fx.emu.calls('POST')).toHaveLength(1);
@@ -212,7 +212,7 @@ describe('state-changing requests whose outcome is unknown', () => {
     expect(r.exitCode).toBe(1);
     expect(r.outputs['error-code']).toBe('http-200');
     expect(r.annotations[0]?.message).toMatch(
-      /^Avala API answered 200: expected a JSON answer, got application\/json: /,
+      /^Avala API responded 200: expected a JSON response, got application\/json: /,
     );
   });
 });

@@ -27,7 +27,7 @@ describe('timeouts', () => {
     expect(r.ms).toBeGreaterThanOrEqual(2000);
     expect(r.ms).toBeLessThan(2000 + 500 + 3000);
     expect(r.annotations[0]?.message).toBe(
-      'GET /api/v1/projects/acme/?limit=100 failed after 2 attempts: no answer within 1 s',
+      'GET /api/v1/projects/acme/?limit=100 failed after 2 attempts: no response within 1 s',
     );
   });
 
@@ -122,7 +122,7 @@ describe('the key', () => {
     const r = await run({ action: 'list', owner: 'acme' });
     expect(r.exitCode).toBe(1);
     expect(r.annotations[0]?.message).toBe(
-      'Avala API answered 400: bad key *** (GET /api/v1/projects/acme/?limit=100)',
+      'Avala API responded 400: bad key *** (GET /api/v1/projects/acme/?limit=100)',
     );
     expect(leaks(r.everything)).toEqual([]);
   });
@@ -136,7 +136,7 @@ describe('the key', () => {
     expect(r.exitCode).toBe(1);
     expect(r.outputs['error-code']).toBe('http-302');
     expect(r.annotations[0]?.message).toBe(
-      `Avala API answered 302: redirect to ${fx.bystander.url} not followed: the API key is sent to base-url only (POST /api/v1/projects/create-from-existing/)`,
+      `Avala API responded 302: redirect to ${fx.bystander.url} not followed: the API key is sent to base-url only (POST /api/v1/projects/create-from-existing/)`,
     );
   });
 

@@ -7,8 +7,8 @@ import { NoOperationTraceWriter } from '@actions/workflow-parser/templates/trace
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderReadme } from '../scripts/docs.ts';
-import { ERROR_CODES } from '../scripts/error-codes.ts';
 import { ACTIONS, usedBy } from '../src/actions/registry.ts';
+import { ERROR_CODES } from '../src/errors.ts';
 import { INPUT_NAMES, INPUTS, type InputSpec } from '../src/inputs/inputs.ts';
 import { OUTPUTS } from '../src/runner/outputs.ts';
 import { VERSION } from '../src/version.ts';
@@ -49,15 +49,17 @@ describe('action.yml', () => {
     }
   });
 
-  it('declares every input of the contract, and only those the contract marks (v2) may still be missing', async () => {
-    // CI and every session have ../shared beside the clone: a missing contract is a failure, not a pass.
-    const contract = await readFile(join(ROOT, '../shared/spec/action-contract.md'), 'utf8');
-    const section = contract.split('## Inputs')[1]?.split('## Outputs')[0] ?? '';
-    const rows = [...section.matchAll(/^\| `([a-z-]+)`( \*\*\(v2\)\*\*)? \|/gm)];
-    expect(rows.length).toBeGreaterThan(10);
-    const declared = Object.keys((parse(await read('action.yml')) as ActionYaml).inputs);
-    for (const [, name, v2] of rows) if (!v2) expect(declared, name).toContain(name);
-    expect(declared.filter((name) => !rows.some((row) => row[1] === name))).toEqual([]);
+  it("declares exactly the contract's inputs and outputs (copied into test/fixtures/contract.json)", async () => {
+    const contract = JSON.parse(await read('test/fixtures/contract.json')) as { inputs: string[]; outputs: string[] };
+    const action = parse(await read('action.yml')) as ActionYaml;
+    expect(Object.keys(action.inputs).sort()).toEqual([...contract.inputs].sort());
+    expect(Object.keys(action.outputs).sort()).toEqual([...contract.outputs].sort());
+  });
+
+  it("names the registry's actions, and no other, in the action input's description", async () => {
+    const action = parse(await read('action.yml')) as ActionYaml;
+    const named = action.inputs.action?.description.match(/: (.*)\.$/)?.[1]?.split(/, | or /);
+    expect(named).toEqual(ACTIONS);
   });
 
   it("keeps the code's defaults and each input's users as action.yml states them", async () => {
@@ -93,9 +95,8 @@ describe('workflows', () => {
         '.github/workflows/codeql.yml',
         '.github/workflows/workflow-lint.yml',
         '.github/workflows/release.yml',
-        'examples/dataset-upload.yml',
+        'examples/dataset-projects.yml',
         'examples/nightly-archive.yml',
-        'examples/dataset-plan.yml',
       ]),
     );
     for (const file of files) {
@@ -158,7 +159,7 @@ describe('Marketplace and release', () => {
     expect(action.branding).toMatchObject({ icon: expect.any(String), color: expect.any(String) });
   });
 
-  it('the Troubleshooting table explains every error-code that action.yml names', async () => {
+  it('the Troubleshooting table and action.yml name the error codes src/errors.ts declares', async () => {
     const action = parse(await read('action.yml')) as ActionYaml;
     const named = [
       ...(action.outputs['error-code']?.description ?? '').matchAll(
@@ -166,8 +167,11 @@ describe('Marketplace and release', () => {
       ),
     ].map((m) => m[0].replace('http-<status>', 'http-404'));
     expect(named.length).toBeGreaterThan(10);
-    const documented = ERROR_CODES.map((e) => e.code);
+    const documented: string[] = ERROR_CODES.map((e) => e.code);
     expect(named.filter((code) => !documented.includes(code))).toEqual([]);
+    // Each code the action makes itself is named in action.yml too (not-tried is for results only).
+    const own = documented.filter((code) => !code.startsWith('http-') && !code.includes('_') && code !== 'not-tried');
+    expect(own.filter((code) => !named.includes(code))).toEqual([]);
     const readme = await read('README.md');
     for (const code of documented) expect(readme).toContain(`| \`${code}\` |`);
   });

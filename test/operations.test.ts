@@ -26,7 +26,7 @@ function harness(key: string = KEYS.pro): { api: AvalaClient; report: Reporter; 
     userAgent: 'test',
     timeoutMs: 5000,
     retries: 0,
-    log: { info: quiet, debug: quiet, warning: quiet },
+    log: { info: quiet, debug: quiet },
   });
   const report: Reporter = {
     info: (m) => told.push(`info: ${m}`),
@@ -60,7 +60,7 @@ describe('clone', () => {
     const again = await clone(options(), api, report);
     expect(again).toMatchObject({ created: false, changed: false, project: { uid: first.project?.uid } });
     expect(told).toEqual([
-      `notice [Avala project reused]: Reusing project "Operation batch" (${first.project?.uid}, pending-approval) of owner acme: a project of that name exists already.`,
+      `info: Reusing project "Operation batch" (${first.project?.uid}, pending-approval) of owner acme: a project of that name exists already.`,
     ]);
   });
 
@@ -114,7 +114,7 @@ describe('readiness', () => {
     expect(sleeps).toEqual([1000, 2000, 4000, 8000, 10_000, 10_000, 5000]);
     expect(failure?.errorCode).toBe('dataset-not-ready');
     expect(failure?.message).toBe(
-      'Dataset acme/stuck is still creating after 40 s (wait-for-dataset): nothing was cloned for it.',
+      'Dataset acme/stuck is still not created (status "creating") after 40 s (wait-for-dataset): nothing was cloned for it.',
     );
     expect(told.filter((t) => t.startsWith('info: Dataset'))).toHaveLength(7);
     expect(emu.calls('POST')).toEqual([]);

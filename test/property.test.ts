@@ -66,7 +66,8 @@ const scenarios = fc.record({
 function urlsFor(s: Settings, api: AvalaClient): URL[] {
   if (s.action === 'clone') return [api.cloneUrl()];
   if (s.action === 'list') return [];
-  return s.projects.map((project) => api.transitionUrl(project, s.action));
+  const { action } = s;
+  return s.projects.map((project) => api.transitionUrl(project, action));
 }
 
 describe('arbitrary inputs', () => {
@@ -91,7 +92,7 @@ describe('arbitrary inputs', () => {
           userAgent: 't',
           timeoutMs: 1000,
           retries: 0,
-          log: { info: () => undefined, debug: () => undefined, warning: () => undefined },
+          log: { info: () => undefined, debug: () => undefined },
         });
         const api = new AvalaClient(http);
         for (const url of urlsFor(settings, api)) {

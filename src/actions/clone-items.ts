@@ -1,11 +1,12 @@
-/** The items of a clone: one per dataset, each with its project's name; with dataset-dirs, found in the push. */
+/** The items of a clone: one per dataset, each with its project's name; with dataset-dirs, one per directory. */
 import { type DatasetRef, showRef } from '../api/types.ts';
+import { findDatasetDirs, parseDirGlobs, slugOf } from '../inputs/dataset-dirs.ts';
 import { InputError, show } from '../inputs/errors.ts';
-import { dirsMatching, parseGlobs } from '../inputs/globs.ts';
-import { fillName, placeholders } from '../inputs/names.ts';
-import { isSlug, labelOf } from '../inputs/values.ts';
+import type { InputReader } from '../inputs/inputs.ts';
+import { fillName, placeholders } from '../inputs/project-names.ts';
+import { labelOf } from '../inputs/values.ts';
 import type { Attachments } from '../operations/datasets.ts';
-import type { Reporter } from '../operations/reporter.ts';
+import type { DirItem } from '../operations/sync.ts';
 import type { Common, WorkflowContext } from './common.ts';
 
 /** One project to make: its data and its name. */
@@ -16,20 +17,11 @@ export interface CloneItem {
   name: string;
 }
 
-/** dataset-dirs: which directories become datasets, and how to learn what the push changed. */
-export interface DatasetDirs {
-  globs: string[];
-  /** The `name` input as given; '' for the default. */
-  name: string;
-  workflow: WorkflowContext;
-  changedFiles: () => Promise<string[]>;
-}
-
 export function mainRef(data: Attachments): DatasetRef | undefined {
   return data.image ?? data.lidar ?? data.slice ?? data.auto;
 }
 
-/** The default name with dataset-dirs, and for several datasets: a later push to the same directory finds it. */
+/** The default name with dataset-dirs, and for several datasets: a later run finds each project by it. */
 export const DIRS_NAME = '{repo}-{dataset}';
 
 export function nameValues(workflow: WorkflowContext): { repo: string | undefined; sha: string | undefined } {
@@ -46,45 +38,56 @@ export function severalNeedDataset(pattern: string): InputError {
   );
 }
 
-export function parseDirs(value: string, datasets: number, common: Common): string[] {
-  if (datasets > 0) {
+/**
+ * dataset-dirs: every matching directory of the checkout is one item, the
+ * dataset owner/<directory name>. What would make a new project, or a failure,
+ * on every run of a level-triggered workflow is refused before any request.
+ */
+export async function dirItems(
+  value: string,
+  read: InputReader,
+  others: number,
+  common: Common,
+  workflow: WorkflowContext,
+): Promise<DirItem[]> {
+  if (others > 0) {
     throw new InputError(
       'dataset-dirs',
-      'Invalid dataset-dirs: it cannot be combined with dataset, lidar-dataset or slice; the push names the datasets.',
+      'Invalid dataset-dirs: it cannot be combined with dataset, lidar-dataset or slice; the directories name the datasets.',
     );
   }
-  if (!common.owner) {
+  const { owner } = common;
+  if (!owner) {
     throw new InputError(
       'dataset-dirs',
       'Missing owner: dataset-dirs needs the owner whose datasets the directories are named after (owner/<directory name>).',
     );
   }
-  return parseGlobs('dataset-dirs', value);
-}
-
-/**
- * The items of a push: each directory matching a glob under which the event
- * added or modified a file becomes the dataset owner/<directory name>.
- */
-export async function discover(dirs: DatasetDirs, owner: string, report: Reporter): Promise<CloneItem[]> {
-  const found = dirsMatching(await dirs.changedFiles(), dirs.globs);
-  if (found.length === 0) {
-    report.notice(
-      `No directory matching ${dirs.globs.join(', ')} has files that this event added or modified: no project to make.`,
-      'Avala: no dataset changed',
-    );
-    return [];
-  }
-  report.info(`Changed dataset directories: ${found.join(', ')}`);
-  const data = found.map((dir) => ({ auto: { owner, slug: dir.slice(dir.lastIndexOf('/') + 1) } }));
-  const bad = data.find((d) => !isSlug(d.auto.slug));
-  if (bad) {
+  const name = read('name');
+  const used = placeholders('name', name || DIRS_NAME);
+  if (name && !used.has('dataset')) {
     throw new InputError(
-      'dataset-dirs',
-      `Invalid dataset directory ${show(bad.auto.slug)}: a directory that dataset-dirs matches is named after its dataset's slug (lower-case letters, digits, - and _).`,
+      'name',
+      `Invalid name ${show(name)}: with dataset-dirs it must contain {dataset}, since one directory today may be several tomorrow.`,
     );
   }
-  return nameItems(dirs.name, data, dirs.workflow, { inputs: found, pattern: DIRS_NAME });
+  if (used.has('sha')) {
+    throw new InputError(
+      'name',
+      `Invalid name ${show(name)}: with dataset-dirs it must not contain {sha}, or every run would make new projects for the same directories ({{sha}} is literal text).`,
+    );
+  }
+  if (read('if-exists') === 'fail') {
+    throw new InputError(
+      'if-exists',
+      'Invalid if-exists: fail with dataset-dirs would fail every run after the first, which finds the projects it made. Use reuse.',
+    );
+  }
+  // The pattern is checked even when no directory matches, so a mistake shows on the first run.
+  fillName('name', name || DIRS_NAME, { dataset: 'x', ...nameValues(workflow) });
+  const dirs = await findDatasetDirs(workflow.workspace, parseDirGlobs(value));
+  const data = dirs.map((dir) => ({ auto: { owner, slug: slugOf(dir) } }));
+  return nameItems(name, data, workflow, { inputs: dirs, pattern: DIRS_NAME });
 }
 
 /**
@@ -92,21 +95,21 @@ export async function discover(dirs: DatasetDirs, owner: string, report: Reporte
  * for one project, `{repo}-{dataset}` for several. Every name is checked, and no
  * two may be the same, before any request.
  */
-export function nameItems(
+export function nameItems<D extends Attachments>(
   given: string,
-  data: Attachments[],
+  data: D[],
   workflow: WorkflowContext,
   found?: { inputs: string[]; pattern: string },
-): CloneItem[] {
+): Array<CloneItem & { data: D }> {
   const { repo, sha } = nameValues(workflow);
-  if (!given && (!repo || !sha)) {
+  // Directories are named by {dataset} even when there is one, so a later run finds its project.
+  const pattern = given || found?.pattern || (data.length > 1 ? DIRS_NAME : '{repo}-{sha}');
+  if (!given && [...placeholders('name', pattern)].some((p) => (p === 'repo' ? !repo : p === 'sha' && !sha))) {
     throw new InputError(
       'name',
       'Missing name: expected a project name, since there is no workflow context (GITHUB_REPOSITORY, GITHUB_SHA) to derive one from.',
     );
   }
-  // The directories of a push are named by {dataset} even when there is one, so a later push finds its project.
-  const pattern = given || found?.pattern || (data.length > 1 ? DIRS_NAME : '{repo}-{sha}');
   if (data.length > 1 && !placeholders('name', pattern).has('dataset')) throw severalNeedDataset(pattern);
   const byName = new Map<string, string>();
   return data.map((d, i) => {

@@ -1,33 +1,26 @@
 import type { DatasetRef } from '../api/types.ts';
 import { InputError } from '../inputs/errors.ts';
-import { fillName, placeholders } from '../inputs/names.ts';
 import { optional, parseBoolean, parseChoice, parseNumber, parseUid, required } from '../inputs/validate.ts';
 import { parseDatasetRef, parseList } from '../inputs/values.ts';
 import { runItems, summarizeItems } from '../operations/batch.ts';
 import { type CloneOptions, clone } from '../operations/clone.ts';
 import type { Attachments } from '../operations/datasets.ts';
-import {
-  type CloneItem,
-  type DatasetDirs,
-  DIRS_NAME,
-  discover,
-  mainRef,
-  nameItems,
-  nameValues,
-  parseDirs,
-  severalNeedDataset,
-} from './clone-items.ts';
+import type { OperationResult } from '../operations/result.ts';
+import { type DirItem, sync } from '../operations/sync.ts';
+import { type CloneItem, dirItems, mainRef, nameItems } from './clone-items.ts';
 import { type ActionSpec, type Common, dry } from './common.ts';
 
-export type { CloneItem, DatasetDirs } from './clone-items.ts';
+export type { CloneItem } from './clone-items.ts';
 
 export type CloneSettings = Common &
   Omit<CloneOptions, 'data' | 'name'> & {
     action: 'clone';
     /** One per dataset, in input order; a clone with one dataset or none is one item. */
     items: CloneItem[];
-    /** With dataset-dirs, the items come from the push at run time. */
-    dirs?: DatasetDirs;
+    /** With dataset-dirs: the globs as given, and the directories they matched as the items. */
+    dirs?: { globs: string; items: DirItem[] };
+    /** With dataset-dirs: the most billable starts one run may make. */
+    maxNew: number;
   };
 
 const DATA_INPUTS = ['dataset', 'lidar-dataset', 'slice'] as const;
@@ -37,7 +30,7 @@ export const cloneAction: ActionSpec<CloneSettings> = {
     'template',
     ...DATA_INPUTS,
     'dataset-dirs',
-    'github-token',
+    'max-new-projects',
     'wait-for-dataset',
     'name',
     'copy-collaborators',
@@ -45,7 +38,7 @@ export const cloneAction: ActionSpec<CloneSettings> = {
     'if-exists',
   ],
 
-  parse(read, common, context) {
+  async parse(read, common, context) {
     const [images, lidars, slices] = DATA_INPUTS.map((input) =>
       parseList(read(input)).map((v) => parseDatasetRef(input, v, input === 'slice' ? 'slice' : 'dataset')),
     ) as [DatasetRef[], DatasetRef[], DatasetRef[]];
@@ -67,25 +60,31 @@ export const cloneAction: ActionSpec<CloneSettings> = {
       required(read('template'), 'template', 'the UID of the template project to clone'),
       'a project UID',
     );
-    const dirs = optional(read('dataset-dirs'), (value) =>
-      parseDirs(value, images.length + lidars.length + slices.length, common),
-    );
+    const given = images.length + lidars.length + slices.length;
     const copyCollaborators = parseBoolean('copy-collaborators', read('copy-collaborators'));
     const approve = parseBoolean('approve', read('approve'));
-    if (approve && images.length + lidars.length + slices.length === 0 && !dirs) {
+    const ifExists = parseChoice('if-exists', read('if-exists'), ['reuse', 'fail'] as const);
+    const maxNew = parseNumber('max-new-projects', read('max-new-projects'), { min: 0, max: 10_000, integer: true });
+    const waitMs =
+      parseNumber('wait-for-dataset', read('wait-for-dataset'), { min: 0, max: 21_600, integer: true }) * 1000;
+    const dirsValue = read('dataset-dirs');
+    const dirs = dirsValue
+      ? { globs: dirsValue, items: await dirItems(dirsValue, read, given, common, context.workflow) }
+      : undefined;
+    if (approve && given === 0 && !dirs) {
       throw new InputError(
         'approve',
-        'Invalid approve: true needs dataset, lidar-dataset or slice. Approving a project with no data would start billable work on nothing.',
+        'Invalid approve: true needs dataset, lidar-dataset, slice or dataset-dirs. Approving a project with no data would start billable work on nothing.',
       );
     }
-    const ifExists = parseChoice('if-exists', read('if-exists'), ['reuse', 'fail'] as const);
     if (ifExists === 'fail' && !common.owner) {
       context.warn(
         "Input 'if-exists: fail' needs 'owner' to look the name up; without it the API refuses a duplicate name (409).",
       );
     }
-    const waitMs =
-      parseNumber('wait-for-dataset', read('wait-for-dataset'), { min: 0, max: 21_600, integer: true }) * 1000;
+    if (!dirs && read('max-new-projects') !== '20') {
+      context.warn("Input 'max-new-projects' counts the projects of a dataset-dirs run only, and is ignored here.");
+    }
     // The input that holds several values makes the items; the others' single values go with each.
     const many = several[0];
     const refs =
@@ -95,37 +94,24 @@ export const cloneAction: ActionSpec<CloneSettings> = {
       lidar: many === 'lidar-dataset' ? ref : lidars[0],
       slice: many === 'slice' ? ref : slices[0],
     }));
-    const clone = { ...common, action: 'clone' as const, template, copyCollaborators, approve, ifExists, waitMs };
-    if (dirs) {
-      const { changedFiles } = context;
-      if (!changedFiles) throw new Error('dataset-dirs needs the runner to say what the event changed');
-      // Each name is checked once the directories are known; the pattern is checked now, before anything is sent.
-      fillName('name', read('name') || DIRS_NAME, { dataset: 'x', ...nameValues(context.workflow) });
-      if (read('name') && !placeholders('name', read('name')).has('dataset')) throw severalNeedDataset(read('name'));
-      return {
-        ...clone,
-        items: [],
-        dirs: { globs: dirs, name: read('name'), workflow: context.workflow, changedFiles },
-      };
-    }
-    return { ...clone, items: nameItems(read('name'), data, context.workflow) };
+    const settings = { ...common, action: 'clone' as const, template, copyCollaborators, approve, ifExists, waitMs };
+    if (dirs) return { ...settings, maxNew, items: dirs.items, dirs };
+    return { ...settings, maxNew, items: nameItems(read('name'), data, context.workflow) };
   },
 
   title: (s) => {
     const [only] = s.items;
     const what = s.dirs
-      ? `onto the datasets changed in ${s.dirs.globs.join(', ')}`
+      ? `onto the dataset directories ${s.dirs.globs.split('\n').join(', ')}`
       : s.items.length === 1 && only
         ? `as "${only.name}"`
         : `onto ${s.items.length} datasets`;
-    return `Avala: clone template ${s.template} ${what}${s.approve ? ` and approve ${only && s.items.length === 1 ? 'it' : 'them'}` : ''}${dry(s)}`;
+    return `Avala: clone template ${s.template} ${what}${s.approve ? ` and approve ${only && s.items.length === 1 && !s.dirs ? 'it' : 'them'}` : ''}${dry(s)}`;
   },
 
   async run(s, api, report) {
-    const found = s.dirs ? await discover(s.dirs, s.owner ?? '', report) : undefined;
-    if (found?.length === 0)
-      return { summary: 'No dataset directory changed: nothing to do.', items: [], projects: [] };
-    const items = (found ?? s.items).map((item) => {
+    if (s.dirs) return cloneDirs({ ...s, dirs: s.dirs }, api, report);
+    const items = s.items.map((item) => {
       const ref = mainRef(item.data);
       return {
         input: item.input,
@@ -134,9 +120,35 @@ export const cloneAction: ActionSpec<CloneSettings> = {
         run: () => clone({ ...s, data: item.data, name: item.name }, api, report),
       };
     });
-    return summarizeItems(await runItems(items, report), (c) => {
-      const reused = c.total - c.failed - c.created;
-      return `Cloned template ${s.template} onto ${c.total} datasets: ${c.created} created, ${reused} reused, ${c.failed} failed.`;
+    const result = summarizeItems(await runItems(items, report), (c) => {
+      const rest = `${c.existing} existing, ${c.failed} failed.`;
+      return s.dryRun
+        ? `Dry run: would clone template ${s.template} onto ${c.total} datasets: ${c.total - c.failed - c.existing} to create, ${rest}`
+        : `Cloned template ${s.template} onto ${c.total} datasets: ${c.created} created, ${rest}`;
     });
+    return { ...result, created: result.created ?? false, changed: result.changed ?? false };
   },
 };
+
+async function cloneDirs(
+  s: CloneSettings & { dirs: NonNullable<CloneSettings['dirs']> },
+  api: Parameters<typeof sync>[1],
+  report: Parameters<typeof sync>[2],
+): Promise<OperationResult> {
+  if (s.dirs.items.length === 0) {
+    const globs = s.dirs.globs.split('\n').join(', ');
+    report.warning(
+      `No directory of the checkout matches dataset-dirs (${globs}): nothing to do.`,
+      'Avala: no dataset directory',
+    );
+    return {
+      summary: `No directory matches ${globs}.`,
+      items: [],
+      projects: [],
+      created: false,
+      changed: false,
+      missingDatasets: [],
+    };
+  }
+  return sync({ ...s, owner: s.owner ?? '', items: s.dirs.items }, api, report);
+}

@@ -9,6 +9,8 @@ import type { OperationResult } from '../operations/result.ts';
 export interface WorkflowContext {
   repository: string | undefined;
   sha: string | undefined;
+  /** The checkout (GITHUB_WORKSPACE), where dataset-dirs finds the datasets. */
+  workspace?: string | undefined;
 }
 
 /** The settings every action has: where and how to send requests. */
@@ -19,15 +21,15 @@ export interface Common {
   retries: number;
   dryRun: boolean;
   owner: string | undefined;
+  /** Post the summary as a pull-request comment too. */
+  prComment: boolean;
 }
 
 export interface ParseContext {
   apiKey: string;
   warn: (message: string) => void;
-  /** Where the run comes from, for default names and the {repo} and {sha} placeholders. */
+  /** Where the run comes from: default names, the {repo} and {sha} placeholders, the checkout. */
   workflow: WorkflowContext;
-  /** The files the triggering push or pull request added or modified, for dataset-dirs. */
-  changedFiles?: () => Promise<string[]>;
 }
 
 /**
@@ -49,6 +51,7 @@ export function parseCommon(read: InputReader, apiKey: string): Common {
     retries: parseNumber('retries', read('retries'), { min: 0, max: 10, integer: true }),
     dryRun: parseBoolean('dry-run', read('dry-run')),
     owner: optional(read('owner'), (v) => parseOwner('owner', v)),
+    prComment: parseBoolean('pr-comment', read('pr-comment')),
   };
 }
 

@@ -17,14 +17,15 @@ import {
 import { parseChoice } from '../inputs/validate.ts';
 import type { Reporter } from '../operations/reporter.ts';
 import type { OperationResult } from '../operations/result.ts';
-import { type CloneSettings, cloneAction } from './clone.ts';
+import { cloneAction } from './clone.ts';
 import { type ActionSpec, type Common, type ParseContext, parseCommon } from './common.ts';
-import { type ListSettings, listAction } from './list.ts';
-import { type TransitionSettings, transitionAction } from './transition.ts';
+import { listAction } from './list.ts';
+import { transitionAction } from './transition.ts';
 
 export type { Common, ParseContext } from './common.ts';
-export type { CloneSettings, ListSettings, TransitionSettings };
-export type Settings = CloneSettings | TransitionSettings | ListSettings;
+
+/** Any action's settings: the union of what the registry's actions parse, derived from it. */
+export type Settings = { [K in ActionName]: (typeof REGISTRY)[K] extends Action<infer S> ? S : never }[ActionName];
 
 /** An action with its settings parsed: what main runs. */
 export interface Job {
@@ -33,18 +34,24 @@ export interface Job {
   run(api: AvalaClient, report: Reporter): Promise<OperationResult>;
 }
 
-interface Action {
+interface Action<S> {
   inputs: readonly InputName[];
   prepare(read: InputReader, common: Common, context: ParseContext): Promise<Job>;
+  /** Never set: carries the settings type, so that Settings derives from the registry. */
+  readonly settings?: S;
 }
 
 /** Binds an action's settings type to its own title and run, so the registry can hold them side by side. */
-function define<S extends Settings>(spec: ActionSpec<S>): Action {
+function define<S extends Common & { action: string }>(spec: ActionSpec<S>): Action<S> {
   return {
     inputs: spec.inputs,
     async prepare(read, common, context) {
       const settings = await spec.parse(read, common, context);
-      return { settings, title: spec.title(settings), run: (api, report) => spec.run(settings, api, report) };
+      return {
+        settings: settings as unknown as Settings,
+        title: spec.title(settings),
+        run: (api, report) => spec.run(settings, api, report),
+      };
     },
   };
 }
@@ -57,7 +64,7 @@ const REGISTRY = {
   cancel: define(transitionAction('cancel')),
   archive: define(transitionAction('archive')),
   list: define(listAction),
-} satisfies Record<string, Action>;
+} satisfies Record<string, Action<unknown>>;
 
 export type ActionName = keyof typeof REGISTRY;
 export const ACTIONS = Object.keys(REGISTRY) as ActionName[];
@@ -71,7 +78,7 @@ export function usedBy(input: InputName): ActionName[] {
 export async function prepareJob(raw: RawReader, context: ParseContext): Promise<Job> {
   const read = withDefaults(raw);
   const name = parseChoice('action', read('action'), ACTIONS);
-  const action: Action = REGISTRY[name];
+  const action: Action<unknown> = REGISTRY[name];
   for (const input of INPUT_NAMES) {
     const spec: InputSpec = INPUTS[input];
     if (!usedBy(input).includes(name) && !spec.fromRunner && read(input) !== (spec.default ?? '')) {

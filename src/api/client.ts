@@ -57,15 +57,17 @@ export class AvalaClient {
       const page: Page = await this.#http.send({ method: 'GET', url: next, parse: parsePage });
       yield page.results;
       const following: URL | undefined = page.next ? new URL(page.next, next) : undefined;
-      const problem = !following
-        ? undefined
-        : seen.has(following.href)
-          ? 'the page links back to a page already read (next repeats)'
-          : page.results.length === 0
-            ? 'an empty page links to another (next without results)'
-            : seen.size >= maxPages
-              ? `more pages than the ${maxPages} this request can need`
-              : undefined;
+      // A link to another origin goes on to be refused where requests leave, as one that stops the whole run.
+      const problem =
+        !following || following.origin !== next.origin
+          ? undefined
+          : seen.has(following.href)
+            ? 'the page links back to a page already read (next repeats)'
+            : page.results.length === 0
+              ? 'an empty page links to another (next without results)'
+              : seen.size >= maxPages
+                ? `more pages than the ${maxPages} this request can need`
+                : undefined;
       // A server whose pages never end would otherwise keep the step busy until it times out.
       if (problem) {
         const path = next.pathname + next.search;
@@ -94,7 +96,7 @@ export class AvalaClient {
   /**
    * The owner's project named exactly `name`. The API's filter may match more
    * loosely, so the comparison is ours. An owner without any visible project is
-   * answered 404 by the API: that is "not found" here too.
+   * responded 404 by the API: that is "not found" here too.
    */
   async findByName(owner: string, name: string): Promise<Project | undefined> {
     return this.#find(owner, { name }, (p) => p.name === name);

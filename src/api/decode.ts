@@ -1,8 +1,9 @@
-/** Turns what came back (an answer or a network failure) into values and errors the client reports. */
-import { AvalaError, describeErrorBody, isObject, oneLine } from './errors.ts';
+/** Turns what came back (an response or a network failure) into values and errors the client reports. */
+import { AvalaError } from './errors.ts';
 import { NOT_ACTED_STATUSES, NOT_SENT_CODES } from './retry.ts';
+import { isObject, oneLine, shorten } from './text.ts';
 
-export interface Answer {
+export interface ReceivedResponse {
   status: number;
   headers: { get(name: string): string | null };
   text: string;
@@ -16,7 +17,7 @@ export interface NetworkFailure {
 }
 
 /**
- * The answer's body as text, read as it arrives and at most `max` bytes of it
+ * The response's body as text, read as it arrives and at most `max` bytes of it
  * once decompressed; undefined when there is more, which is not read at all.
  */
 export async function readBody(
@@ -46,24 +47,24 @@ export function succeeded(status: number): boolean {
 }
 
 /**
- * Whether a state-changing request may have taken effect although its answer
+ * Whether a state-changing request may have taken effect although its response
  * cannot be used: any 2xx, and a server error other than 503.
  */
 export function unknownOutcome(method: string, status: number): boolean {
   return method !== 'GET' && (succeeded(status) || (status >= 500 && !NOT_ACTED_STATUSES.has(status)));
 }
 
-/** Parses a JSON answer (its text redacted on arrival). */
-export function parseJson(answer: Answer): { ok: true; value: unknown } | { ok: false; problem: string } {
-  if (answer.text === '' && answer.status === 204) return { ok: true, value: null };
+/** Parses a JSON response (its text redacted on arrival). */
+export function parseJson(response: ReceivedResponse): { ok: true; value: unknown } | { ok: false; problem: string } {
+  if (response.text === '' && response.status === 204) return { ok: true, value: null };
   try {
-    return { ok: true, value: JSON.parse(answer.text) };
+    return { ok: true, value: JSON.parse(response.text) };
   } catch {
-    const type = answer.headers.get('content-type') ?? 'no content type';
-    const snippet = oneLine(answer.text.replace(/<[^>]*>/g, ' ')).slice(0, 120);
+    const type = response.headers.get('content-type') ?? 'no content type';
+    const snippet = oneLine(response.text.replace(/<[^>]*>/g, ' ')).slice(0, 120);
     return {
       ok: false,
-      problem: `expected a JSON answer, got ${type}${snippet ? `: "${snippet}"` : ' with an empty body'}`,
+      problem: `expected a JSON response, got ${type}${snippet ? `: "${snippet}"` : ' with an empty body'}`,
     };
   }
 }
@@ -82,7 +83,7 @@ export function describeNetworkFailure(error: unknown): NetworkFailure {
   return { code, timedOut, message: `${code}: ${message}`, cause: error };
 }
 
-/** The error for an attempt that got no answer. */
+/** The error for an attempt that got no response. */
 export function networkError(
   failure: NetworkFailure,
   request: { method: string; path: string; attempts: number; timeoutMs: number },
@@ -92,7 +93,7 @@ export function networkError(
     kind: failure.timedOut ? 'timeout' : 'network',
     method,
     path,
-    detail: failure.timedOut ? `no answer within ${timeoutMs / 1000} s` : failure.message,
+    detail: failure.timedOut ? `no response within ${timeoutMs / 1000} s` : failure.message,
     outcomeUnknown: method !== 'GET' && !NOT_SENT_CODES.has(failure.code),
     attempts,
     cause: failure.cause,
@@ -100,25 +101,26 @@ export function networkError(
 }
 
 /**
- * The error for a non-2xx answer. A server error other than 503 may come after
+ * The error for a non-2xx response. A server error other than 503 may come after
  * the server acted on a state-changing request, so its outcome is unknown.
  */
 export function httpError(
   request: { method: string; path: string; attempts: number; base: URL },
-  answer: Answer,
+  response: ReceivedResponse,
 ): AvalaError {
   const { method, path, attempts } = request;
-  const outcomeUnknown = unknownOutcome(method, answer.status);
-  const common = { kind: 'http' as const, method, path, status: answer.status, attempts, outcomeUnknown };
-  if (answer.status >= 300 && answer.status < 400) {
-    const location = answer.headers.get('location');
+  const outcomeUnknown = unknownOutcome(method, response.status);
+  const common = { kind: 'http' as const, method, path, status: response.status, attempts, outcomeUnknown };
+  if (response.status >= 300 && response.status < 400) {
+    const location = response.headers.get('location');
     const target = location ? safeOrigin(location, request.base) : 'an unknown location';
     return new AvalaError({
       ...common,
+      redirected: true,
       detail: `redirect to ${target} not followed: the API key is sent to base-url only`,
     });
   }
-  const json = parseJson(answer);
+  const json = parseJson(response);
   if (!json.ok) return new AvalaError({ ...common, detail: json.problem });
   return new AvalaError({ ...common, ...describeErrorBody(json.value) });
 }
@@ -129,4 +131,39 @@ function safeOrigin(location: string, base: URL): string {
   } catch {
     return 'an unreadable location';
   }
+}
+
+/**
+ * Turns an error body into one readable string. Handles `{"detail": "..."}`,
+ * `{"detail": {"field": ["..."]}}` and Django-style `{"field": ["..."]}`.
+ */
+export function describeErrorBody(body: unknown): { detail: string; apiCode?: string; docUrl?: string } {
+  if (!isObject(body)) return { detail: shorten(typeof body === 'string' ? body : 'no details given') };
+  // A code becomes the error-code output and a link goes into the message: only well-formed ones are kept.
+  const apiCode = typeof body.code === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(body.code) ? body.code : undefined;
+  const docUrl =
+    typeof body.doc_url === 'string' && body.doc_url.length <= 300 && /^https:\/\/[^\s]+$/.test(body.doc_url)
+      ? body.doc_url
+      : undefined;
+  const source = 'detail' in body ? body.detail : withoutKeys(body, ['code', 'doc_url']);
+  const detail = shorten(flatten(source).join('; ') || 'no details given');
+  return { detail, ...(apiCode ? { apiCode } : {}), ...(docUrl ? { docUrl } : {}) };
+}
+
+/** `{"name": ["Too long."], "non_field_errors": ["Bad."]}` → `["name: Too long.", "Bad."]`. */
+function flatten(value: unknown, field = ''): string[] {
+  if (value === null || value === undefined) return [];
+  if (Array.isArray(value)) return value.flatMap((v) => flatten(v, field));
+  if (isObject(value)) {
+    return Object.entries(value).flatMap(([key, v]) => {
+      const sub = key === 'non_field_errors' || key === 'detail' ? field : field ? `${field}.${key}` : key;
+      return flatten(v, sub);
+    });
+  }
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return [field ? `${field}: ${text}` : text];
+}
+
+function withoutKeys(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
 }

@@ -13,7 +13,6 @@ export interface Logger {
   info(message: string): void;
   /** Absent when debug lines are not shown: they are then not even built. */
   debug?: ((message: string) => void) | undefined;
-  warning(message: string): void;
 }
 
 /** One attempt, as the job summary lists it. */
@@ -50,7 +49,7 @@ export interface SendOptions<T> {
   method: 'GET' | 'POST';
   url: URL;
   body?: unknown;
-  /** Checks the answer's shape; throws an Error saying what is wrong. */
+  /** Checks the response's shape; throws an Error saying what is wrong. */
   parse: (json: unknown) => T;
   /**
    * For a request that changes state: finds out whether an attempt whose outcome

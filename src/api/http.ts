@@ -1,26 +1,27 @@
 import {
-  type Answer,
   describeNetworkFailure,
   httpError,
   type NetworkFailure,
   networkError,
   parseJson,
+  type ReceivedResponse,
   readBody,
   succeeded,
   unknownOutcome,
 } from './decode.ts';
-import { AvalaError, type AvalaErrorOptions, type FailureKind, redactSecret } from './errors.ts';
+import { AvalaError, type AvalaErrorOptions, type FailureKind } from './errors.ts';
 import type { FetchLike, HttpOptions, Recovery, SendOptions } from './http-types.ts';
 import { decide, type Outcome } from './policy.ts';
 import { RateLimit } from './rate-limit.ts';
 import { MAX_BODY_BYTES } from './retry.ts';
+import { redactSecret } from './text.ts';
 
 export type { FetchLike, HttpOptions, Logger, Recovery, RequestRecord, SendOptions } from './http-types.ts';
 
-/** What came back: no answer, or an answer whose text is undefined when it was too large to read. */
-type Attempt = { failure: NetworkFailure } | (Omit<Answer, 'text'> & { text: string | undefined });
+/** What came back: no response, or an response whose text is undefined when it was too large to read. */
+type Attempt = { failure: NetworkFailure } | (Omit<ReceivedResponse, 'text'> & { text: string | undefined });
 
-const OVERSIZED = `the answer is larger than the ${MAX_BODY_BYTES / 1024 / 1024} MB the action reads`;
+const OVERSIZED = `the response is larger than the ${MAX_BODY_BYTES / 1024 / 1024} MB the action reads`;
 
 type Judged<T> = { value: { parsed: T } } | { value?: undefined; error: AvalaError; outcome: Outcome };
 
@@ -29,7 +30,7 @@ export class HttpClient {
   readonly #o: Required<Omit<HttpOptions, 'onRequest'>> & Pick<HttpOptions, 'onRequest'>;
   readonly #rateLimit = new RateLimit();
   /**
-   * Timeouts since the server last answered, across requests: the checks made
+   * Timeouts since the server last responded, across requests: the checks made
    * after an unknown outcome share the budget of the request they check, so a
    * hung server fails the step within (retries + 1) × timeout plus backoff.
    */
@@ -58,7 +59,7 @@ export class HttpClient {
   async send<T>(request: SendOptions<T>): Promise<T> {
     const { method, url } = request;
     const path = url.pathname + url.search;
-    // The key goes to the configured origin and nowhere else, whatever URL an answer hands us.
+    // The key goes to the configured origin and nowhere else, whatever URL an response hands us.
     if (url.origin !== this.#o.baseUrl.origin) {
       throw new AvalaError({
         kind: 'network',
@@ -111,7 +112,7 @@ export class HttpClient {
     }
   }
 
-  /** What an attempt came to: the parsed answer, or the error to report and what the retry policy weighs. */
+  /** What an attempt came to: the parsed response, or the error to report and what the retry policy weighs. */
   #judge<T>(request: SendOptions<T>, path: string, attempts: number, result: Attempt): Judged<T> {
     const { method } = request;
     if ('failure' in result) {
@@ -125,10 +126,10 @@ export class HttpClient {
     const outcomeUnknown = unknownOutcome(method, result.status);
     const common = { kind: 'http' as const, method, path, status: result.status, attempts, outcomeUnknown, detail: '' };
     if (result.text === undefined) return this.#unusable(common, OVERSIZED, 'bad-response');
-    const answer: Answer = { ...result, text: result.text };
-    this.#o.log.debug?.(`${method} ${path} answer: ${answer.text.slice(0, 4000)}`);
-    if (succeeded(answer.status)) {
-      const json = parseJson(answer);
+    const response: ReceivedResponse = { ...result, text: result.text };
+    this.#o.log.debug?.(`${method} ${path} response: ${response.text.slice(0, 4000)}`);
+    if (succeeded(response.status)) {
+      const json = parseJson(response);
       try {
         if (json.ok) return { value: { parsed: request.parse(json.value) } };
       } catch (thrown) {
@@ -137,11 +138,14 @@ export class HttpClient {
       }
       return this.#unusable(common, json.ok ? '' : json.problem);
     }
-    const error = httpError({ method, path, attempts, base: this.#o.baseUrl }, answer);
-    return { error, outcome: { kind: 'status', status: answer.status, retryAfter: answer.headers.get('retry-after') } };
+    const error = httpError({ method, path, attempts, base: this.#o.baseUrl }, response);
+    return {
+      error,
+      outcome: { kind: 'status', status: response.status, retryAfter: response.headers.get('retry-after') },
+    };
   }
 
-  /** An answer the action cannot use: too large, or a success whose body is not what it should be. */
+  /** An response the action cannot use: too large, or a success whose body is not what it should be. */
   #unusable(common: AvalaErrorOptions & { outcomeUnknown: boolean }, detail: string, kind: FailureKind = 'http') {
     const error = new AvalaError({ ...common, kind, detail });
     return { error, outcome: { kind: 'unreadable' as const, outcomeUnknown: common.outcomeUnknown } };
@@ -175,7 +179,7 @@ export class HttpClient {
         headers,
         ...(body === undefined ? {} : { body }),
         redirect: 'manual',
-        // Covers the body as well as the headers: a server that trickles its answer times out too.
+        // Covers the body as well as the headers: a server that trickles its response times out too.
         signal: AbortSignal.timeout(this.#o.timeoutMs),
       });
       // Reading the whole body, even of an error, frees the connection for the next request.
@@ -192,7 +196,7 @@ export class HttpClient {
     }
   }
 
-  /** An answer that echoes the key must not carry it into a log line, an error message or an output. */
+  /** An response that echoes the key must not carry it into a log line, an error message or an output. */
   #redact<T extends string | null>(text: T): T {
     return (text === null ? text : redactSecret(text, this.#o.apiKey)) as T;
   }

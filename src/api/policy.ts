@@ -17,7 +17,7 @@ import {
 export type Outcome =
   | { kind: 'network'; code: string; timedOut: boolean }
   | { kind: 'status'; status: number; retryAfter: string | null }
-  /** An answer the action cannot use (too large; a success whose body is not what it should be). */
+  /** An response the action cannot use (too large; a success whose body is not what it should be). */
   | { kind: 'unreadable'; outcomeUnknown: boolean };
 
 export type Decision =
@@ -37,7 +37,7 @@ export interface PolicyInput {
   /** 0 for the first attempt. */
   attempt: number;
   retries: number;
-  /** Attempts without any answer since the server last answered, across requests. */
+  /** Attempts without any response since the server last responded, across requests. */
   silentAttempts: number;
   random?: () => number;
   now?: number;
@@ -47,7 +47,7 @@ export function decide(input: PolicyInput): Decision {
   const { method, outcome, attempt, retries } = input;
   const backoff = backoffDelay(attempt, input.random);
   const read = method === 'GET';
-  // Sending again cannot mend an answer too large or malformed; a check can still find the effect.
+  // Sending again cannot mend an response too large or malformed; a check can still find the effect.
   if (outcome.kind === 'unreadable') {
     return outcome.outcomeUnknown ? { action: 'check', ms: 0, resend: attempt < retries } : { action: 'fail' };
   }

@@ -1,19 +1,35 @@
 export type ProjectStatus = 'pending-approval' | 'active' | 'paused' | 'canceled' | 'archived' | 'completed';
 
-/** A project as the API returns it; fields beyond these are kept and passed on untouched. */
+/** A project as every output gives it: the reference's fields, null where the response left one out. */
 export interface Project {
   uid: string;
   name: string;
   status: string;
-  task_type?: string;
-  owner_name?: string;
-  visibility?: string;
-  [field: string]: unknown;
+  task_type: string | null;
+  is_active: boolean | null;
+  visibility: string | null;
+  is_imported: boolean | null;
+  owner_name: string | null;
+  short_description: string | null;
+  industry_icon: string | null;
 }
+
+/** The fields of a project in the projects reference (the seed), in its order. */
+export const PROJECT_FIELDS = [
+  'uid',
+  'name',
+  'task_type',
+  'status',
+  'is_active',
+  'visibility',
+  'is_imported',
+  'owner_name',
+  'short_description',
+  'industry_icon',
+] as const satisfies readonly (keyof Project)[];
 
 export interface Page {
   next: string | null;
-  previous: string | null;
   results: Project[];
 }
 

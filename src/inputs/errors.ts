@@ -1,11 +1,12 @@
+import { ActionError } from '../errors.ts';
+
 /** A bad input: the step fails with this one line, before any request. */
-export class InputError extends Error {
+export class InputError extends ActionError {
   override readonly name = 'InputError';
-  readonly errorCode = 'invalid-input';
   readonly input: string;
 
   constructor(input: string, message: string) {
-    super(message);
+    super('invalid-input', message);
     this.input = input;
   }
 }

@@ -8,25 +8,29 @@ export interface InputSpec {
   default?: string;
   /** action.yml's default is an expression the runner fills in for every action: never warned about as unused. */
   fromRunner?: true;
+  /** Where the input must be given, as README's Required column says it: 'users' for every action that reads it. */
+  requiredBy?: string;
 }
 
 export const INPUTS = {
   action: { default: 'clone' },
-  'api-key': {},
+  'api-key': { requiredBy: 'yes, or AVALA_API_KEY' },
   'base-url': { default: 'https://api.avala.ai/api/v1' },
-  template: {},
+  template: { requiredBy: 'users' },
   dataset: {},
   'lidar-dataset': {},
   slice: {},
   'dataset-dirs': {},
+  'max-new-projects': { default: '20' },
+  'pr-comment': { default: 'false' },
   // action.yml's default is the expression ${{ github.token }}, which only the runner fills in, for every action.
   'github-token': { fromRunner: true },
   'wait-for-dataset': { default: '0' },
   name: {},
   'copy-collaborators': { default: 'true' },
   approve: { default: 'false' },
-  project: {},
-  owner: {},
+  project: { requiredBy: 'users' },
+  owner: { requiredBy: 'list; clone with dataset-dirs' },
   'if-exists': { default: 'reuse' },
   ordering: {},
   status: {},
@@ -49,6 +53,8 @@ export const COMMON_INPUTS: readonly InputName[] = [
   'timeout',
   'retries',
   'dry-run',
+  'pr-comment',
+  'github-token',
 ];
 
 /** The environment variable that holds the key when `api-key` is empty. */

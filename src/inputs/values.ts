@@ -1,7 +1,7 @@
 /** Inputs that hold several values, and the dataset references they may name. */
 import type { DatasetRef } from '../api/types.ts';
 import { InputError, show } from './errors.ts';
-import { parseOwner, parseUid } from './validate.ts';
+import { parseOwner } from './validate.ts';
 
 /** One value per line or comma-separated, blanks dropped, each value once, in the order given. */
 export function parseList(value: string): string[] {
@@ -14,6 +14,9 @@ export function parseList(value: string): string[] {
     ),
   ];
 }
+
+/** A dataset or slice UID in the documented 8-4-4-4-12 layout of letters and digits. */
+const UID = /^[A-Za-z0-9]{8}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{12}$/;
 
 /** Slugs as Avala makes them: lower-case letters, digits, `-` and `_`. */
 const SLUG = /^[a-z0-9][a-z0-9_-]{0,99}$/;
@@ -34,12 +37,14 @@ export function parseDatasetRef(input: string, value: string, what: 'dataset' | 
         // Reported below, as a whole value.
       }
     }
-  } else {
-    try {
-      return { uid: parseUid(input, value, `a ${what} UID`) };
-    } catch {
-      // Reported below.
-    }
+  } else if (UID.test(value)) {
+    return { uid: value };
+  } else if (SLUG.test(value)) {
+    // A slug alone names no dataset: slugs are unique per owner only.
+    throw new InputError(
+      input,
+      `Invalid ${input} ${show(value)}: a ${what} is a UID (8-4-4-4-12) or owner/slug. For the slug ${value}, write owner/${value}, such as acme/${value}.`,
+    );
   }
   throw new InputError(
     input,

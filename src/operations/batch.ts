@@ -1,6 +1,7 @@
 /** A run of several items, one after another: every item tried, unless a failure would fail them all. */
 import { AvalaError } from '../api/errors.ts';
 import type { Project } from '../api/types.ts';
+import { ActionError } from '../errors.ts';
 import type { Reporter } from './reporter.ts';
 import { type ItemResult, type OperationResult, PartialFailure } from './result.ts';
 
@@ -13,9 +14,12 @@ export interface Item {
 }
 
 /** An item left out because an earlier one failed in a way that would fail it too. */
-export class NotTriedError extends Error {
+export class NotTriedError extends ActionError {
   override readonly name = 'NotTriedError';
-  readonly errorCode = 'not-tried';
+
+  constructor(message: string) {
+    super('not-tried', message);
+  }
 }
 
 export async function runItems(items: Item[], report: Reporter): Promise<ItemResult[]> {
@@ -54,7 +58,13 @@ export function summarizeItems(results: ItemResult[], what: (counts: Counts) => 
   const summary =
     results.length === 1 && only
       ? (only.summary ?? (only.error instanceof Error ? only.error.message : ''))
-      : what({ total: results.length, failed, created: count(results, 'created'), changed: count(results, 'changed') });
+      : what({
+          total: results.length,
+          failed,
+          created: count(results, 'created'),
+          changed: count(results, 'changed'),
+          existing: results.filter((r) => r.error === undefined && r.project && !r.created).length,
+        });
   return {
     summary,
     items: results,
@@ -70,6 +80,8 @@ export interface Counts {
   failed: number;
   created: number;
   changed: number;
+  /** Items that ended on a project this run did not create. */
+  existing: number;
 }
 
 function count(results: ItemResult[], field: 'created' | 'changed'): number {

@@ -1,6 +1,7 @@
 import type { AvalaClient } from '../api/client.ts';
 import { AvalaError } from '../api/errors.ts';
-import type { CloneRequest, Project } from '../api/types.ts';
+import type { CloneRequest, Dataset, DatasetRef, Project } from '../api/types.ts';
+import { ActionError } from '../errors.ts';
 import { type Attachments, resolveAttachments } from './datasets.ts';
 import type { Reporter } from './reporter.ts';
 import { describeProject, type OperationResult, PartialFailure } from './result.ts';
@@ -20,21 +21,28 @@ export interface CloneOptions {
   dryRun: boolean;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /** The owner's project of this name when already looked up: null when there is none. */
+  existing?: Project | null;
+  /** The dataset of `data.auto`, when already read. */
+  dataset?: Dataset;
 }
 
-export class AlreadyExistsError extends Error {
+export class AlreadyExistsError extends ActionError {
   override readonly name = 'AlreadyExistsError';
-  readonly errorCode = 'already-exists';
+
+  constructor(message: string) {
+    super('already-exists', message);
+  }
 }
 
 /** The clone body exactly as the API expects it: the dataset fields only when given. */
 async function cloneBody(s: CloneOptions, api: AvalaClient, report: Reporter): Promise<CloneRequest> {
-  const data = await resolveAttachments(s.data, api, report, s);
+  const data = await resolveAttachments(s.data, api, report, s, s.dataset);
   return { source_project_uid: s.template, name: s.name, copy_collaborators: s.copyCollaborators, ...data };
 }
 
 export async function clone(s: CloneOptions, api: AvalaClient, report: Reporter): Promise<OperationResult> {
-  const existing = s.owner ? await api.findByName(s.owner, s.name) : undefined;
+  const existing = s.existing !== undefined ? s.existing : s.owner ? await api.findByName(s.owner, s.name) : undefined;
   let project: Project;
   let created = false;
   let body: CloneRequest | undefined;
@@ -58,10 +66,8 @@ export async function clone(s: CloneOptions, api: AvalaClient, report: Reporter)
   let approved = false;
   if (s.approve) {
     if (project.status !== 'pending-approval') {
-      report.notice(
-        `Project ${describeProject(project)} is ${project.status}, not pending-approval: not approving it.`,
-        'Avala project already approved',
-      );
+      // What a re-run finds done is an info line: annotations are for what needs a person.
+      report.info(`Project ${describeProject(project)} is ${project.status}, not pending-approval: not approving it.`);
     } else if (s.dryRun) {
       report.info(`Dry run: would send POST ${pathOf(api.transitionUrl(project.uid, 'approve'))}`);
     } else {
@@ -131,6 +137,7 @@ async function createOnce(
     // 409: the name was taken between the lookup and the clone, by a concurrent run of the same step.
     const found = error instanceof AvalaError && error.status === 409 && owner && (await api.findByName(owner, s.name));
     if (found) return { project: reuse(s, found, report, ' (made by a concurrent run)'), created: false };
+    if (error instanceof AvalaError && error.status === 404) throw error.withAdvice(notFoundAdvice(s, body));
     if (error instanceof AvalaError && error.outcomeUnknown) {
       throw error.withAdvice(
         owner
@@ -142,6 +149,19 @@ async function createOnce(
   }
 }
 
+/** A 404 from create-from-existing: the template, when every dataset was read just before and so exists. */
+function notFoundAdvice(s: CloneOptions, body: CloneRequest): string {
+  const data = body.image_dataset_uid ?? body.lidar_dataset_uid ?? body.slice_uid;
+  const { image, lidar, slice } = s.data;
+  const read = (ref: DatasetRef | undefined, waited: boolean) => !ref || !('uid' in ref) || waited;
+  const wait = s.waitMs > 0;
+  if (!data) return `Avala has no template ${s.template} that this key can see`;
+  if (read(image, wait) && read(lidar, wait) && read(slice, false)) {
+    return `Avala has no template ${s.template} that this key can see (dataset ${data} exists: it was read just before)`;
+  }
+  return `Avala has no template ${s.template}, or no dataset or slice ${data}, that this key can see`;
+}
+
 /** The owner's project of this name, as `if-exists` says to treat it. */
 function reuse(s: CloneOptions, existing: Project, report: Reporter, why = ''): Project {
   if (s.ifExists === 'fail') {
@@ -149,9 +169,8 @@ function reuse(s: CloneOptions, existing: Project, report: Reporter, why = ''): 
       `Project "${s.name}" already exists for owner ${s.owner}${why} (uid ${existing.uid}, ${existing.status}), and if-exists is fail.`,
     );
   }
-  report.notice(
+  report.info(
     `Reusing project ${describeProject(existing)} of owner ${s.owner}${why}: a project of that name exists already.`,
-    'Avala project reused',
   );
   return existing;
 }

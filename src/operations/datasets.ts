@@ -1,16 +1,17 @@
 /** The datasets and slices a clone attaches: references resolved to UIDs, and datasets waited for. */
 import type { AvalaClient } from '../api/client.ts';
 import { type CloneRequest, type Dataset, type DatasetRef, showRef } from '../api/types.ts';
+import { ActionError } from '../errors.ts';
+import { show } from '../inputs/errors.ts';
 import type { Reporter } from './reporter.ts';
 
 /** An item that fails for its dataset: it was not found, did not become ready, or is of a kind no field takes. */
-export class DatasetError extends Error {
+export class DatasetError extends ActionError {
   override readonly name = 'DatasetError';
-  readonly errorCode: 'dataset-not-found' | 'dataset-not-ready' | 'unsupported-dataset';
+  declare readonly errorCode: 'dataset-not-found' | 'dataset-not-ready' | 'unsupported-dataset';
 
   constructor(errorCode: DatasetError['errorCode'], message: string) {
-    super(message);
-    this.errorCode = errorCode;
+    super(errorCode, message);
   }
 }
 
@@ -47,19 +48,14 @@ export async function resolveAttachments(
   api: AvalaClient,
   report: Reporter,
   readiness: Readiness,
+  /** The dataset of `data.auto`, when the plan has read it already. */
+  known?: Dataset,
 ): Promise<Pick<CloneRequest, 'image_dataset_uid' | 'lidar_dataset_uid' | 'slice_uid'>> {
   const image = data.image && (await readyDataset(data.image, api, report, readiness)).uid;
   const lidar = data.lidar && (await readyDataset(data.lidar, api, report, readiness)).uid;
   const slice = data.slice && (await sliceUid(data.slice, api));
-  const auto = data.auto && (await discovered(data.auto, api, report, readiness));
-  if (data.auto && !auto) return {};
-  const field = auto && FIELD_OF_TYPE[auto.data_type ?? ''];
-  if (auto && !field) {
-    throw new DatasetError(
-      'unsupported-dataset',
-      `Dataset ${showRef(data.auto as DatasetRef)} is of type ${auto.data_type ?? 'unknown'}, which no project takes: image and video datasets go in image_dataset_uid, lidar in lidar_dataset_uid.`,
-    );
-  }
+  const auto = data.auto && (await readyDataset(data.auto, api, report, readiness, known ?? 'read'));
+  const field = auto && fieldFor(data.auto as DatasetRef, auto);
   return {
     ...(image ? { image_dataset_uid: image } : {}),
     ...(lidar ? { lidar_dataset_uid: lidar } : {}),
@@ -68,24 +64,38 @@ export async function resolveAttachments(
   };
 }
 
+/** The clone field a discovered dataset goes in, by its data_type; unsupported-dataset for any other type. */
+export function fieldFor(ref: DatasetRef, dataset: Dataset): 'image_dataset_uid' | 'lidar_dataset_uid' {
+  const type = dataset.data_type;
+  // Own keys only: a type such as "constructor" must not find Object's.
+  const field = typeof type === 'string' && Object.hasOwn(FIELD_OF_TYPE, type) ? FIELD_OF_TYPE[type] : undefined;
+  if (field) return field;
+  throw new DatasetError(
+    'unsupported-dataset',
+    `Dataset ${showRef(ref)} is of type ${quote(dataset.data_type)}, which no project takes: image and video datasets go in image_dataset_uid, lidar in lidar_dataset_uid.`,
+  );
+}
+
 /**
- * The dataset's UID once it is `created`: read after 1 s, 2 s, 4 s, … (at most
- * 10 s apart) until it is, or until `waitMs` has passed. A slug's lookup counts
- * as the first read; without a wait, a UID is not read at all.
+ * The dataset's UID once it is `created` (a missing status is not): read after
+ * 1 s, 2 s, 4 s, … (at most 10 s apart) until it is, or until `waitMs` has
+ * passed. A slug's lookup counts as the first read; without a wait, a UID is
+ * not read at all unless `first` says to, or hands the first read over.
  */
 async function readyDataset(
   ref: DatasetRef,
   api: AvalaClient,
   report: Reporter,
-  r: Readiness & { read?: boolean },
+  r: Readiness,
+  first?: Dataset | 'read',
 ): Promise<Dataset> {
   const shown = showRef(ref);
-  if ('uid' in ref && !r.read && (r.waitMs === 0 || r.dryRun)) return ref;
-  let dataset = await find(api, ref, shown);
-  if (dataset.status === 'created' || dataset.status === undefined) return dataset;
+  if ('uid' in ref && !first && (r.waitMs === 0 || r.dryRun)) return ref;
+  let dataset = first && first !== 'read' ? first : await findDataset(api, ref);
+  if (dataset.status === 'created') return dataset;
   if (r.waitMs === 0 || r.dryRun) {
     report.warning(
-      `Dataset ${shown} is ${dataset.status}, not created: cloning onto it anyway (wait-for-dataset waits for it).`,
+      `Dataset ${shown} is not created yet (status ${quote(dataset.status)}): cloning onto it anyway (wait-for-dataset waits for it).`,
       'Avala dataset not ready',
     );
     return dataset;
@@ -98,35 +108,22 @@ async function readyDataset(
     if (left <= 0) {
       throw new DatasetError(
         'dataset-not-ready',
-        `Dataset ${shown} is still ${dataset.status} after ${r.waitMs / 1000} s (wait-for-dataset): nothing was cloned for it.`,
+        `Dataset ${shown} is still not created (status ${quote(dataset.status)}) after ${r.waitMs / 1000} s (wait-for-dataset): nothing was cloned for it.`,
       );
     }
     const ms = Math.min(pause, left);
-    report.info(`Dataset ${shown} is ${dataset.status}; reading it again in ${(ms / 1000).toFixed(1)} s`);
+    report.info(
+      `Dataset ${shown} is not created yet (status ${quote(dataset.status)}); reading it again in ${(ms / 1000).toFixed(1)} s`,
+    );
     await sleep(ms);
-    dataset = await find(api, { uid: dataset.uid }, shown);
+    dataset = await findDataset(api, { uid: dataset.uid });
   }
   return dataset;
 }
 
-/**
- * A dataset found in a push, read for its type. In a dry run (a pull request's
- * plan) it may not be uploaded yet, which the upload on merge will mend: the
- * plan says so instead of failing.
- */
-async function discovered(
-  ref: DatasetRef,
-  api: AvalaClient,
-  report: Reporter,
-  r: Readiness,
-): Promise<Dataset | undefined> {
-  try {
-    return await readyDataset(ref, api, report, { ...r, read: true });
-  } catch (error) {
-    if (!r.dryRun || !(error instanceof DatasetError) || error.errorCode !== 'dataset-not-found') throw error;
-    report.info(`Dataset ${showRef(ref)} is not in Avala yet: the plan assumes it is uploaded before the clone.`);
-    return undefined;
-  }
+/** A status or type from the API, as a message shows it: quoted, escaped and short; (none) when missing. */
+function quote(value: unknown): string {
+  return typeof value === 'string' ? show(value) : '(none)';
 }
 
 async function sliceUid(ref: DatasetRef, api: AvalaClient): Promise<string> {
@@ -136,8 +133,9 @@ async function sliceUid(ref: DatasetRef, api: AvalaClient): Promise<string> {
   return slice.uid;
 }
 
-async function find(api: AvalaClient, ref: DatasetRef, shown: string): Promise<Dataset> {
+/** A dataset by reference; dataset-not-found when Avala has none. */
+export async function findDataset(api: AvalaClient, ref: DatasetRef): Promise<Dataset> {
   const dataset = await api.dataset(ref);
-  if (!dataset) throw new DatasetError('dataset-not-found', `Dataset ${shown} not found.`);
+  if (!dataset) throw new DatasetError('dataset-not-found', `Dataset ${showRef(ref)} not found.`);
   return dataset;
 }

@@ -12,7 +12,12 @@ export interface OperationResult {
   datasetUid?: string;
   /** One entry per item asked for, in input order: every action but list. */
   items?: ItemResult[];
+  /** dataset-dirs: the directories whose dataset Avala does not have yet. */
+  missingDatasets?: string[];
 }
+
+/** What a dry run of dataset-dirs would do with a directory (contract rule 30). */
+export type Planned = 'create' | 'approve' | 'exists' | 'not-uploaded' | 'failed';
 
 /** What became of one item (a dataset to clone onto, a project to change). */
 export interface ItemResult {
@@ -27,6 +32,8 @@ export interface ItemResult {
   changed?: boolean;
   /** Why the item failed; undefined when it succeeded. */
   error?: unknown;
+  /** In a dry run of dataset-dirs, what the item would do. */
+  planned?: Planned;
 }
 
 /**

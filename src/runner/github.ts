@@ -1,6 +1,7 @@
 /** The Runner for GitHub's runner (and anything that speaks its protocol), through @actions/core. */
 import { appendFile } from 'node:fs/promises';
 import * as core from '@actions/core';
+import { ActionError } from '../errors.ts';
 import type { Runner } from './runner.ts';
 
 export function githubRunner(env: NodeJS.ProcessEnv = process.env): Runner {
@@ -36,19 +37,18 @@ export function githubRunner(env: NodeJS.ProcessEnv = process.env): Runner {
         );
       }
     },
-    workflow: { repository: env.GITHUB_REPOSITORY, sha: env.GITHUB_SHA },
-    async event() {
-      const { context } = await import('@actions/github');
-      return { name: context.eventName, payload: context.payload as Record<string, unknown> };
-    },
+    workflow: { repository: env.GITHUB_REPOSITORY, sha: env.GITHUB_SHA, workspace: env.GITHUB_WORKSPACE },
     env,
   };
 }
 
 /** A file the runner gave (outputs, summary) that cannot be written: said in one line, without a stack. */
-export class RunnerFileError extends Error {
+export class RunnerFileError extends ActionError {
   override readonly name = 'RunnerFileError';
-  readonly errorCode = 'unexpected';
+
+  constructor(message: string) {
+    super('unexpected', message);
+  }
 }
 
 function reason(error: unknown): string {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeFailure } from '../operations/failures.ts';
+import { describeFailure } from '../errors.ts';
 import type { ItemResult, OperationResult } from '../operations/result.ts';
 import type { Runner } from './runner.ts';
 
@@ -23,6 +23,8 @@ export const OUTPUTS = [
   'uids',
   'results',
   'failed',
+  'created-uids',
+  'missing-datasets',
   'error-code',
 ] as const;
 
@@ -65,7 +67,12 @@ export async function writeOutputs(runner: Runner, result: OperationResult, hide
     set('visibility', project.visibility);
     set('project', JSON.stringify(project));
   }
-  if (result.created !== undefined) runner.output('created', String(result.created));
+  if (result.created !== undefined) {
+    runner.output('created', String(result.created));
+    const made = (result.items ?? []).flatMap((item) => (item.created && item.project ? [item.project.uid] : []));
+    runner.output('created-uids', made.join('\n'));
+  }
+  if (result.missingDatasets) set('missing-datasets', result.missingDatasets.join('\n'));
   if (result.changed !== undefined) runner.output('changed', String(result.changed));
   if (projects && json !== undefined && file) {
     if (json.length * 2 <= MAX_OUTPUT_BYTES) {
@@ -97,5 +104,6 @@ function resultEntry(item: ItemResult, hide: Hide) {
     changed: item.changed ?? false,
     error_code: failure?.code ?? null,
     error: failure ? hide(failure.message) : null,
+    planned: item.planned ?? null,
   };
 }

@@ -1,6 +1,5 @@
 import type { WorkflowContext } from '../actions/common.ts';
 import type { Reporter } from '../operations/reporter.ts';
-import type { GitHubEvent } from './changes.ts';
 
 /**
  * Everything the action asks of the runner that runs it. github.ts is the one
@@ -21,7 +20,5 @@ export interface Runner extends Reporter {
   /** Appends HTML to the job summary; does nothing when the runner gives no summary file. */
   appendSummary(html: string): Promise<void>;
   readonly workflow: WorkflowContext;
-  /** The event that triggered the run, read when first asked for: it loads @actions/github. */
-  event(): Promise<GitHubEvent>;
   readonly env: NodeJS.ProcessEnv;
 }

@@ -1,17 +1,20 @@
+/**
+ * The job summary, and the pull-request comment made of it: HTML, which GitHub
+ * renders within its Markdown. Every text from the API or the repository is
+ * escaped for both, so a name cannot add a heading, a link, an image, a table
+ * row, a tag, a mention or an issue reference.
+ */
 import type { RequestRecord } from '../api/http.ts';
 import type { Project } from '../api/types.ts';
-import { describeFailure } from '../operations/failures.ts';
-import type { ItemResult } from '../operations/result.ts';
+import { describeFailure } from '../errors.ts';
+import type { ItemResult, Planned } from '../operations/result.ts';
 import type { Runner } from './runner.ts';
 
-/** Rows of a list shown in the summary; the full list is in the outputs. */
+/** Rows of a table in the job summary; the full list is in the outputs. */
 const MAX_ROWS = 50;
 /** Requests listed; a run makes more only when it reads long lists. */
 const MAX_REQUEST_ROWS = 200;
-/**
- * Characters of one cell or the text. With the rows above, these keep a
- * summary far below the 1 MiB GitHub takes, whatever the API's answers hold.
- */
+/** Characters of one cell or the text: with the rows above, far below the 1 MiB GitHub takes. */
 const MAX_CELL = 200;
 const MAX_TEXT = 2000;
 
@@ -39,55 +42,128 @@ export async function writeSummary(runner: Runner, input: SummaryInput): Promise
   }
 }
 
-/** The job summary as HTML, which GitHub renders within its Markdown. */
-export function renderSummary(input: SummaryInput): string {
+interface Limits {
+  rows: number;
+  /** Projects left as they are, listed in a collapsed table; false gives their count alone. */
+  unchanged: boolean;
+  requests: boolean;
+}
+
+export function renderSummary(
+  input: SummaryInput,
+  limits: Limits = { rows: MAX_ROWS, unchanged: true, requests: true },
+) {
   const parts = [
-    `<h3>${input.failed ? '❌' : '✅'} ${escapeHtml(cut(input.title, MAX_TEXT))}</h3>`,
-    `<p>${escapeHtml(cut(input.text, MAX_TEXT))}</p>`,
+    `<h3>${input.failed ? '❌' : '✅'} ${inert(input.title, MAX_TEXT)}</h3>`,
+    `<p>${inert(input.text, MAX_TEXT)}</p>`,
   ];
-  if (input.code) parts.push(`<p>Error code: <code>${escapeHtml(input.code)}</code></p>`);
-  if (input.docUrl && /^https:\/\//.test(input.docUrl)) {
-    parts.push(`<a href="${escapeHtml(input.docUrl)}">API documentation for this error</a>`);
+  if (input.code) parts.push(`<p>Error code: <code>${attribute(input.code)}</code></p>`);
+  if (input.docUrl && /^https:\/\/[^\s"'<>]+$/.test(input.docUrl)) {
+    parts.push(`<a href="${attribute(input.docUrl)}">API documentation for this error</a>`);
   }
-  if (input.items) {
-    const rows = input.items.slice(0, MAX_ROWS).map((item) => {
-      const p = item.project;
-      // What became of it; a dry run's plan says what it would do.
-      const done = item.created
-        ? 'created'
-        : item.changed
-          ? 'changed'
-          : item.error !== undefined
-            ? ''
-            : p
-              ? 'exists, unchanged'
-              : (item.summary ?? '');
-      const error = item.error === undefined ? '' : describeFailure(item.error);
-      const hide = input.hide ?? ((text: string) => text);
-      return [item.input, p?.name, p?.uid, p?.status, done, error && hide(`${error.code}: ${error.message}`)].map(cell);
-    });
-    parts.push(table(['Dataset or project', 'Project', 'UID', 'Status', 'Done', 'Error'], rows));
-    if (input.items.length > MAX_ROWS)
-      parts.push(`<p>… and ${input.items.length - MAX_ROWS} more, in the results output.</p>`);
-  } else if (input.projects.length > 0) {
-    const rows = input.projects
-      .slice(0, MAX_ROWS)
-      .map((p) => [p.uid, p.name, p.status, p.task_type, p.owner_name].map(cell));
-    parts.push(table(['UID', 'Name', 'Status', 'Task type', 'Owner'], rows));
-    if (input.projects.length > MAX_ROWS) {
-      parts.push(`<p>… and ${input.projects.length - MAX_ROWS} more, in the projects and projects-file outputs.</p>`);
-    }
+  if (input.items) parts.push(...itemTables(input, limits));
+  else if (input.projects.length > 0) parts.push(...projectTable(input.projects, limits.rows));
+  if (limits.requests && input.requests.length > 0) parts.push(requestTable(input.requests));
+  return `${parts.join('\n')}\n`;
+}
+
+/**
+ * The summary as a comment of at most `maxChars` characters: in full when it
+ * fits; else what would change first, the rest as counts, and a link to the run.
+ */
+export function renderComment(input: SummaryInput, maxChars: number, env: NodeJS.ProcessEnv): string {
+  const run = `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY ?? ''}/actions/runs/${env.GITHUB_RUN_ID ?? ''}`;
+  const link = `<p>Shortened to fit a comment: the whole summary is on <a href="${attribute(run)}">the workflow run</a>.</p>\n`;
+  const full = renderSummary(input, { rows: MAX_ROWS, unchanged: true, requests: false });
+  const all = (input.items?.length ?? input.projects.length) <= MAX_ROWS;
+  if (full.length <= maxChars && all) return full;
+  for (let rows = MAX_ROWS; rows >= 0; rows = rows === 0 ? -1 : Math.floor(rows / 2)) {
+    const text = renderSummary(input, { rows, unchanged: false, requests: false }) + link;
+    if (text.length <= maxChars) return text;
   }
-  if (input.requests.length > 0) {
-    const rows = input.requests
-      .slice(0, MAX_REQUEST_ROWS)
-      .map((r) => [r.method, r.path, r.status, `${r.ms} ms`, String(r.attempt + 1)].map(cell));
-    const more = input.requests.length - rows.length;
+  return link.slice(0, maxChars);
+}
+
+/** What each kind of plan says, in the order a reviewer wants them: changes first. */
+const PLANNED: Record<Planned, string> = {
+  create: 'would create',
+  approve: 'would approve',
+  'not-uploaded': 'not uploaded yet',
+  failed: 'failed',
+  exists: 'exists',
+};
+
+function itemTables(input: SummaryInput, limits: Limits): string[] {
+  const items = input.items ?? [];
+  const head = ['Dataset or project', 'Project', 'UID', 'Status', 'Done', 'Error'];
+  const planned = items.some((item) => item.planned !== undefined);
+  // A plan lists first what would change; the projects left as they are go last, collapsed.
+  const order = Object.keys(PLANNED) as Planned[];
+  const sorted = planned ? [...items].sort((a, b) => rank(order, a) - rank(order, b)) : items;
+  const changing = planned ? sorted.filter((item) => item.planned !== 'exists') : sorted;
+  const unchanged = planned ? sorted.filter((item) => item.planned === 'exists') : [];
+  const parts = [
+    table(
+      head,
+      changing.slice(0, limits.rows).map((item) => itemRow(item, input)),
+    ),
+  ];
+  if (changing.length > limits.rows)
+    parts.push(`<p>… and ${changing.length - limits.rows} more, in the results output.</p>`);
+  if (unchanged.length > 0) {
+    const count = `${unchanged.length} existing project${unchanged.length === 1 ? '' : 's'}, left as they are`;
     parts.push(
-      `<details><summary>Requests (${input.requests.length})</summary>${table(['Method', 'Path', 'Status', 'Time', 'Attempt'], rows)}${more > 0 ? `<p>… and ${more} more.</p>` : ''}</details>`,
+      limits.unchanged
+        ? `<details><summary>${count}</summary>${table(
+            head,
+            unchanged.slice(0, limits.rows).map((item) => itemRow(item, input)),
+          )}</details>`
+        : `<p>${count}.</p>`,
     );
   }
-  return `${parts.join('\n')}\n`;
+  return parts;
+}
+
+function rank(order: Planned[], item: ItemResult): number {
+  return order.indexOf(item.planned ?? 'failed');
+}
+
+function itemRow(item: ItemResult, input: SummaryInput): string[] {
+  const p = item.project;
+  const done = item.planned
+    ? PLANNED[item.planned]
+    : item.created
+      ? 'created'
+      : item.changed
+        ? 'changed'
+        : item.error !== undefined
+          ? ''
+          : p
+            ? 'exists, unchanged'
+            : (item.summary ?? '');
+  const error = item.error === undefined ? undefined : describeFailure(item.error);
+  const hide = input.hide ?? ((text: string) => text);
+  const message = error ? hide(`${error.code}: ${error.message}`) : '';
+  return [code(item.input), code(p?.name), code(p?.uid), code(p?.status), inert(done), code(message)];
+}
+
+function projectTable(projects: Project[], rows: number): string[] {
+  const body = projects
+    .slice(0, rows)
+    .map((p) => [code(p.uid), code(p.name), code(p.status), code(p.task_type), code(p.owner_name)]);
+  const parts = [table(['UID', 'Name', 'Status', 'Task type', 'Owner'], body)];
+  if (projects.length > rows)
+    parts.push(`<p>… and ${projects.length - rows} more, in the projects and projects-file outputs.</p>`);
+  return parts;
+}
+
+function requestTable(requests: RequestRecord[]): string {
+  const rows = requests
+    .slice(0, MAX_REQUEST_ROWS)
+    .map((r) => [inert(r.method), code(r.path), inert(r.status), inert(`${r.ms} ms`), inert(r.attempt + 1)]);
+  const more = requests.length - rows.length;
+  const rest = more > 0 ? `<p>… and ${more} more.</p>` : '';
+  return `<details><summary>Requests (${requests.length})</summary>${table(['Method', 'Path', 'Status', 'Time', 'Attempt'], rows)}${rest}</details>`;
 }
 
 function table(head: string[], rows: string[][]): string {
@@ -95,15 +171,32 @@ function table(head: string[], rows: string[][]): string {
   return `<table>${tr(head, 'th')}${rows.map((r) => tr(r, 'td')).join('')}</table>`;
 }
 
-/** A table cell from any value an answer held: text, shortened and escaped. */
-function cell(value: unknown): string {
-  return escapeHtml(cut(typeof value === 'string' || typeof value === 'number' ? String(value) : '', MAX_CELL));
+/** A name or path from an response or the repository, as code: it can only ever read as text. */
+function code(value: unknown): string {
+  const text = inert(value);
+  return text ? `<code>${text}</code>` : '';
 }
 
-function cut(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
+/**
+ * Any value as inert text on one line: shortened, line breaks shown as \n (a
+ * blank line would end the HTML block and let Markdown in), and the characters
+ * HTML or Markdown give a meaning written as entities. Mentions and issue
+ * references are only inert inside code, which is where API text goes.
+ */
+export function inert(value: unknown, max = MAX_CELL): string {
+  const text = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
+  return (
+    cut
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this escapes.
+      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) =>
+        c === '\n' ? '\\n' : c === '\t' ? ' ' : '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'),
+      )
+      .replace(/[&<>"'`*_[\]!#|~\\]/g, (c) => `&#${c.charCodeAt(0)};`)
+  );
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** A URL that passed our own check, as an attribute value. */
+function attribute(url: string): string {
+  return url.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

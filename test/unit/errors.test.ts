@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AvalaError, describeErrorBody } from '../../src/api/errors.ts';
+import { describeErrorBody } from '../../src/api/decode.ts';
+import { AvalaError } from '../../src/api/errors.ts';
 import { backoffDelay, parseRetryAfter } from '../../src/api/retry.ts';
 import { transitionsFrom } from '../../src/api/types.ts';
 
@@ -14,7 +15,7 @@ describe('describeErrorBody', () => {
       },
       {
         detail: 'Project approval requires a PRO or ENTERPRISE plan.',
-        code: 'plan_insufficient',
+        apiCode: 'plan_insufficient',
         docUrl: 'https://docs.avala.ai/x',
       },
     ],
@@ -43,12 +44,12 @@ describe('AvalaError', () => {
       method: 'POST',
       path: '/api/v1/projects/x/approve/',
       status: 403,
-      code: 'plan_insufficient',
+      apiCode: 'plan_insufficient',
       detail: 'Project approval requires\na PRO plan.',
       docUrl: 'https://docs.avala.ai/api/errors#plan_insufficient',
     });
     expect(e.message).toBe(
-      'Avala API answered 403 plan_insufficient: Project approval requires a PRO plan. (POST /api/v1/projects/x/approve/). See https://docs.avala.ai/api/errors#plan_insufficient',
+      'Avala API responded 403 plan_insufficient: Project approval requires a PRO plan. (POST /api/v1/projects/x/approve/). See https://docs.avala.ai/api/errors#plan_insufficient',
     );
     expect(e.errorCode).toBe('plan_insufficient');
   });
@@ -65,7 +66,7 @@ describe('AvalaError', () => {
 
   it('adds advice without doubling the full stop', () => {
     const e = new AvalaError({ kind: 'http', method: 'POST', path: '/p/', status: 400, detail: 'Not allowed.' });
-    expect(e.withAdvice('Try again').message).toBe('Avala API answered 400: Not allowed. Try again (POST /p/)');
+    expect(e.withAdvice('Try again').message).toBe('Avala API responded 400: Not allowed. Try again (POST /p/)');
   });
 });
 

@@ -144,11 +144,11 @@ describe('readSettings', () => {
     [{ template: TEMPLATE, name: 'Batch\n1' }, 'name', 'Invalid name "Batch\\n1". Expected no control characters'],
     [{ action: 'list', owner: 'acme', name: 'a\tb' }, 'name', 'Expected no control characters'],
     [
-      { template: TEMPLATE, slice: 'slice-1', dataset: 'data-1' },
+      { template: TEMPLATE, slice: 'acme/slice-1', dataset: 'acme/data-1' },
       'slice',
       'Invalid slice: it cannot be combined with dataset or lidar-dataset.',
     ],
-    [{ template: TEMPLATE, slice: 'slice-1', 'lidar-dataset': 'data-1' }, 'slice', 'cannot be combined'],
+    [{ template: TEMPLATE, slice: 'acme/slice-1', 'lidar-dataset': 'acme/data-1' }, 'slice', 'cannot be combined'],
     [{ template: TEMPLATE, approve: 'yes' }, 'approve', 'Invalid approve "yes". Expected true or false.'],
     [{ template: TEMPLATE, 'copy-collaborators': '1' }, 'copy-collaborators', 'Expected true or false.'],
     [{ template: TEMPLATE, 'dry-run': 'on' }, 'dry-run', 'Expected true or false.'],

@@ -1,13 +1,13 @@
-/** How a run that did not succeed is reported: one error line per failure, error-code, and the job summary. */
+/** How a run that did not succeed is reported: one error line per failure, error-code, and what the job summary says. */
 import type { Job } from './actions/registry.ts';
 import type { RequestRecord } from './api/http.ts';
+import { describeFailure } from './errors.ts';
 import { InputError } from './inputs/errors.ts';
 import { NotTriedError } from './operations/batch.ts';
-import { describeFailure } from './operations/failures.ts';
 import { type ItemResult, type OperationResult, PartialFailure } from './operations/result.ts';
 import { type Hide, writeOutputs } from './runner/outputs.ts';
 import type { Runner } from './runner/runner.ts';
-import { writeSummary } from './runner/summary.ts';
+import type { SummaryInput } from './runner/summary.ts';
 
 /** A run that threw: bad input, a file the runner gave that cannot be written, or a bug. */
 export async function failRun(
@@ -16,7 +16,7 @@ export async function failRun(
   job: Job | undefined,
   hide: Hide,
   requests: RequestRecord[],
-): Promise<void> {
+): Promise<SummaryInput> {
   // Part of the work may have been done: later steps still get what it made.
   const partial = thrown instanceof PartialFailure ? thrown.result : undefined;
   const error = thrown instanceof PartialFailure ? thrown.cause : thrown;
@@ -36,18 +36,21 @@ export async function failRun(
   } catch (outputError) {
     if (outputError !== error) runner.warning(outputError instanceof Error ? outputError.message : String(outputError));
   }
-  const projects = partial?.project ? [partial.project] : [];
-  await writeSummary(runner, { title, text, failed: true, projects, requests, code, docUrl });
+  const projects = partial?.projects ?? (partial?.project ? [partial.project] : []);
+  const items = partial?.items?.length ? partial.items : undefined;
+  // A plan that went over max-new-projects is told in full, then why the run stops.
+  const said = partial && partial.summary !== message ? `${hide(partial.summary)} ${text}` : text;
+  return { title, text: said, failed: true, projects, items, hide, requests, code, docUrl };
 }
 
 /** A run some of whose items failed: each failure said once, the first one's code as error-code. */
-export async function failItems(
+export function failItems(
   runner: Runner,
   job: Job,
   result: OperationResult,
   hide: Hide,
   requests: RequestRecord[],
-): Promise<void> {
+): SummaryInput {
   const items = result.items ?? [];
   const failed = items.filter((item) => item.error !== undefined);
   const several = items.length > 1;
@@ -66,10 +69,9 @@ export async function failItems(
   }
   const first = describeFailure(failed[0]?.error);
   runner.output('error-code', first.code);
-  const text = hide(several ? result.summary : first.message);
-  await writeSummary(runner, {
+  return {
     title: several ? job.title : `Avala ${job.settings.action} failed`,
-    text,
+    text: hide(several ? result.summary : first.message),
     failed: true,
     projects: result.projects ?? [],
     items: several ? items : undefined,
@@ -77,7 +79,7 @@ export async function failItems(
     requests,
     code: first.code,
     docUrl: first.docUrl,
-  });
+  };
 }
 
 /** The runner is canceling the step: say what was on the wire, since a change may have taken effect. */

@@ -1,15 +1,17 @@
 /**
- * Every value of the `error-code` output, with its cause and its fix: the one
- * source of README's Troubleshooting table (`npm run docs`). A test checks it
- * covers every code action.yml names.
+ * Every value of the `error-code` output, declared once: the union type the
+ * code uses, the one base class every error of the action extends, and each
+ * code's cause and fix, from which README's Troubleshooting table is generated
+ * (`npm run docs`) and action.yml's text is checked.
  */
-export interface ErrorCode {
+interface ErrorDoc {
+  /** A code the action sets itself, or an example of Avala's (`http-<status>`, the API's own `code`). */
   code: string;
   cause: string;
   fix: string;
 }
 
-export const ERROR_CODES: readonly ErrorCode[] = [
+export const ERROR_CODES = [
   {
     code: 'invalid-input',
     cause: 'An input (or a proxy variable) is missing or malformed; the message names it. Nothing was sent.',
@@ -72,7 +74,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   },
   {
     code: 'timeout',
-    cause: 'No answer within timeout seconds, on every attempt.',
+    cause: 'No response within timeout seconds, on every attempt.',
     fix: 'Raise timeout or retries; on a self-hosted runner, check the network or proxy.',
   },
   {
@@ -82,7 +84,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   },
   {
     code: 'bad-response',
-    cause: 'An answer the action cannot use: over 10 MB, or pages that never end.',
+    cause: 'An response the action cannot use: over 10 MB, or pages that never end.',
     fix: 'Check base-url points at the Avala API, not at a proxy or another service; report it if it does.',
   },
   {
@@ -101,6 +103,12 @@ export const ERROR_CODES: readonly ErrorCode[] = [
     fix: 'Keep such datasets out of the dataset-dirs globs, or name them in dataset or lidar-dataset if they fit.',
   },
   {
+    code: 'too-many-projects',
+    cause:
+      'A dataset-dirs run (or its plan) would create or approve more projects than max-new-projects allows; nothing was created or approved.',
+    fix: 'Check the plan; if it is right, raise max-new-projects for one run (the message says to what), then set it back.',
+  },
+  {
     code: 'not-tried',
     cause: 'In results only: the item was left out because an earlier one failed in a way that would fail it too.',
     fix: "Mend the earlier item's error, then re-run with owner.",
@@ -115,4 +123,35 @@ export const ERROR_CODES: readonly ErrorCode[] = [
     cause: 'A bug in the action, or an outputs file the runner gave that cannot be written.',
     fix: 'Re-run with debug logging on and open an issue with the log.',
   },
-];
+] as const satisfies readonly ErrorDoc[];
+
+type Documented = (typeof ERROR_CODES)[number]['code'];
+
+/** The codes the action makes itself; the rest come from Avala's response. */
+export type OwnErrorCode = Exclude<Documented, `http-${string}` | 'plan_insufficient' | 'scope_required'>;
+
+/** An error-code value: the action's own, `http-<status>`, or the API's `code` as Avala sent it. */
+export type ErrorCode = OwnErrorCode | `http-${number}` | ApiErrorCode;
+
+/** The API's machine-readable `code` (plan_insufficient, scope_required, or one it adds later). */
+export type ApiErrorCode = 'plan_insufficient' | 'scope_required' | (string & { readonly apiCode?: never });
+
+/** An error of the action's own kinds: it carries its error-code, and its message is one readable line. */
+export class ActionError extends Error {
+  readonly errorCode: ErrorCode;
+
+  constructor(errorCode: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.errorCode = errorCode;
+  }
+}
+
+/** The message and `error-code` of anything thrown: `unexpected` for what no code of ours made. */
+export function describeFailure(error: unknown): { message: string; code: ErrorCode; docUrl?: string | undefined } {
+  if (error instanceof ActionError) {
+    const docUrl = 'docUrl' in error && typeof error.docUrl === 'string' ? error.docUrl : undefined;
+    return { message: error.message, code: error.errorCode, docUrl };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { message: `Unexpected error: ${message}`, code: 'unexpected' };
+}

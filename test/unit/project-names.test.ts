@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSettings } from '../../src/actions/registry.ts';
 import { InputError } from '../../src/inputs/errors.ts';
-import { fillName } from '../../src/inputs/names.ts';
+import { fillName } from '../../src/inputs/project-names.ts';
 import { parseDatasetRef, parseList } from '../../src/inputs/values.ts';
 
 const TEMPLATE = '770a9600-a40d-63f6-c938-668877660000';
@@ -108,7 +108,7 @@ describe('several items', () => {
       'lidar-dataset',
       'only one of dataset, lidar-dataset and slice',
     ],
-    [{ approve: 'true' }, 'approve', 'Invalid approve: true needs dataset, lidar-dataset or slice'],
+    [{ approve: 'true' }, 'approve', 'Invalid approve: true needs dataset, lidar-dataset, slice or dataset-dirs'],
     [{ dataset: 'acme/a', 'wait-for-dataset': '-1' }, 'wait-for-dataset', 'Expected a whole number from 0 to 21600'],
   ])('refuses %j naming %s before any request', async (inputs, input, message) => {
     const e = await failure({ template: TEMPLATE, ...inputs });
