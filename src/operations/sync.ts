@@ -145,7 +145,7 @@ export class TooManyProjectsError extends ActionError {
     const what = [
       `${starts.create} project${starts.create === 1 ? '' : 's'} to create${approve ? ' and approve' : ''}`,
       ...(approve ? [`${starts.approve} existing project${starts.approve === 1 ? '' : 's'} to approve`] : []),
-    ].join(' and ');
+    ].join(', ');
     super(
       'too-many-projects',
       `This run would make ${total} billable starts (${what}), more than max-new-projects allows (${max}): nothing was created or approved. If the plan is right, run once with max-new-projects: ${total} (or more), then set it back.`,
