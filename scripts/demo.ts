@@ -1,23 +1,28 @@
 /**
  * `npm run demo`: the action's main job against the emulator, no account and no
- * network. Runs the built dist/index.js exactly as the runner would: a push that
- * uploaded two dataset directories becomes two approved projects; the same push
- * again changes nothing; then the projects are paused and resumed in one step
- * each. Prints each step's log and outputs.
+ * network. Runs the built dist/index.js exactly as the runner would, over a
+ * checkout of three dataset directories: the plan (two to create, one not
+ * uploaded yet), the upload of the missing one, the apply step that makes and
+ * approves the three projects, a re-run that changes nothing, then a pause and
+ * a resume of all three in one step each. Prints each step's log and outputs.
  */
-import { fileURLToPath } from 'node:url';
-import { KEYS, TEMPLATES } from '../emulator/seed.ts';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DATASETS, KEYS, TEMPLATES } from '../emulator/seed.ts';
 import { startEmulator } from '../emulator/server.ts';
 import { DIST, logLines, runAction } from '../test/support/run-action.ts';
 
 const emulator = await startEmulator();
 const common = { 'base-url': emulator.url, 'api-key': KEYS.pro, owner: 'acme' };
-const shown = ['uid', 'status', 'created', 'changed', 'count', 'uids', 'failed', 'error-code'];
-// A recorded push event: two commits that upload datasets/street-2026-w47 and datasets/lidar-2026-w47.
-const push = {
-  GITHUB_EVENT_NAME: 'push',
-  GITHUB_EVENT_PATH: fileURLToPath(new URL('../test/fixtures/events/push.json', import.meta.url)),
-};
+const shown = ['uid', 'status', 'created', 'changed', 'count', 'uids', 'created-uids', 'missing-datasets', 'failed'];
+// The checkout: two directories Avala has, one it has not seen yet.
+const workspace = await mkdtemp(join(tmpdir(), 'avala-demo-'));
+for (const dir of [DATASETS.street, DATASETS.street2, 'street-2026-w49']) {
+  await mkdir(join(workspace, 'datasets', dir), { recursive: true });
+  await writeFile(join(workspace, 'datasets', dir, '0001.jpg'), '');
+}
+const checkout = { GITHUB_WORKSPACE: workspace, GITHUB_EVENT_NAME: 'push' };
 
 async function step(title: string, inputs: Record<string, string>, env: Record<string, string> = {}) {
   console.log(`\n━━ ${title}`);
@@ -35,29 +40,31 @@ async function step(title: string, inputs: Record<string, string>, env: Record<s
   console.log(`   exit code ${run.exitCode} in ${Math.round(run.ms)} ms`);
   if (run.exitCode !== 0) {
     await emulator.close();
+    await rm(workspace, { recursive: true, force: true });
     process.exit(1);
   }
   return run.outputs;
 }
 
 console.log(`Avala emulator on ${emulator.url}; running dist/index.js as a workflow step would.`);
-const onPush = {
-  template: TEMPLATES.image,
-  'dataset-dirs': 'datasets/*',
-  name: '{repo}-{dataset}',
-  approve: 'true',
-};
-const made = await step('A push uploaded two dataset directories: one approved project each', onPush, push);
-await step(
-  'The same push again (a re-run): both projects are found, nothing is cloned or approved twice',
-  onPush,
-  push,
+const projects = { template: TEMPLATES.image, 'dataset-dirs': 'datasets/*', approve: 'true' };
+const plan = await step('Plan (dry run): what the push would make', { ...projects, 'dry-run': 'true' }, checkout);
+for (const dir of (plan['missing-datasets'] ?? '').split('\n').filter(Boolean)) {
+  // What `avala datasets upload --source DIR --name … --slug … --owner acme --data-type image` does.
+  console.log(`\n━━ Upload ${dir} (the workflow's avala datasets upload step)`);
+  emulator.datasets.add({ slug: dir.slice(dir.lastIndexOf('/') + 1), status: 'creating', readsLeft: 1 });
+}
+const made = await step(
+  'Apply: one approved project per directory, once Avala has ingested it',
+  { ...projects, 'wait-for-dataset': '30' },
+  checkout,
 );
-await step('Pause both projects in one step', { action: 'pause', project: made.uids ?? '' });
+await step('The same run again (a re-run or the nightly schedule): nothing to do', projects, checkout);
+await step('Pause the three projects in one step', { action: 'pause', project: made.uids ?? '' });
 await step('Resume them', { action: 'resume', project: made.uids ?? '' });
-await step('List what acme has', { action: 'list', limit: '5', ordering: '-created_at' });
 const requests = emulator.calls();
 console.log(
   `\nThe emulator received ${requests.length} requests; ${requests.filter((r) => r.path.endsWith('/approve/')).length} approve.`,
 );
 await emulator.close();
+await rm(workspace, { recursive: true, force: true });

@@ -166,7 +166,7 @@ describe('the action', () => {
       count: '2',
       failed: '2',
     });
-    expect(logLines(again)).toContain('4 dataset directories: 0 created, 0 approved, 2 existing, 2 failed.');
+    expect(logLines(again)).toContain('4 dataset directories: 0 created, 0 existing approved, 2 unchanged, 2 failed.');
   });
 
   it('with everything done, sends only the lookups and sets every output', async () => {
@@ -220,7 +220,7 @@ describe('the action', () => {
     ]);
     expect(r.outputs['missing-datasets']).toBe('datasets/new-one');
     expect(r.summary).toContain(
-      'Plan for 4 dataset directories: 1 to create and approve, 2 to approve, 0 existing, 1 not uploaded yet, 0 failed.',
+      'Plan for 4 dataset directories: 1 to create and approve, 2 existing to approve, 0 unchanged, 1 not uploaded yet, 0 failed.',
     );
     const order = ['would create', 'would approve', 'not uploaded yet'].map((s) => r.summary.indexOf(`<td>${s}</td>`));
     expect(order.every((at) => at > 0)).toBe(true);

@@ -125,7 +125,7 @@ function tally(plans: Plan[], planned: Planned): number {
 
 function planHeadline(items: ItemResult[], approve: boolean): string {
   const n = (planned: Planned) => items.filter((r) => r.planned === planned).length;
-  return `Plan for ${dirs(items.length)}: ${n('create')} to create${approve ? ' and approve' : ''}, ${n('approve')} to approve, ${n('exists')} existing, ${n('not-uploaded')} not uploaded yet, ${n('failed')} failed.`;
+  return `Plan for ${dirs(items.length)}: ${n('create')} to create${approve ? ' and approve' : ''}, ${n('approve')} existing to approve, ${n('exists')} unchanged, ${n('not-uploaded')} not uploaded yet, ${n('failed')} failed.`;
 }
 
 function doneHeadline(items: ItemResult[], approve: boolean): string {
@@ -133,7 +133,7 @@ function doneHeadline(items: ItemResult[], approve: boolean): string {
   const created = ok.filter((r) => r.created).length;
   const approved = ok.filter((r) => r.changed && !r.created).length;
   const existing = ok.filter((r) => !r.changed).length;
-  return `${dirs(items.length)}: ${created} created${approve ? ' and approved' : ''}, ${approved} approved, ${existing} existing, ${items.length - ok.length} failed.`;
+  return `${dirs(items.length)}: ${created} created${approve ? ' and approved' : ''}, ${approved} existing approved, ${existing} unchanged, ${items.length - ok.length} failed.`;
 }
 
 /** Rule 29: a run that would make more billable starts than max-new-projects makes none. */
