@@ -84,7 +84,7 @@ export const ERROR_CODES = [
   },
   {
     code: 'bad-response',
-    cause: 'An response the action cannot use: over 10 MB, or pages that never end.',
+    cause: 'A response the action cannot use: over 10 MB, or pages that never end.',
     fix: 'Check base-url points at the Avala API, not at a proxy or another service; report it if it does.',
   },
   {

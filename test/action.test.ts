@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { COMPLETED_PROJECT, DATASET, KEYS, TEMPLATES } from '../emulator/seed.ts';
 import { type Emulator, startEmulator } from '../emulator/server.ts';
+import { ACTIONS } from '../src/actions/registry.ts';
 import { logLines, runInProcess } from './support/run-action.ts';
 
 /** A slice UID in the documented 8-4-4-4-12 layout. */
@@ -395,7 +396,7 @@ describe('errors', () => {
     expect(r.error).toEqual({
       level: 'error',
       title: 'Avala action: invalid input',
-      message: 'Invalid action "aprove". Expected one of: clone, approve, pause, resume, cancel, archive, list.',
+      message: `Invalid action "aprove". Expected one of: ${ACTIONS.join(', ')}.`,
     });
     expect(emu.requests).toHaveLength(0);
   });

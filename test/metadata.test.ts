@@ -142,7 +142,7 @@ describe('workflows', () => {
       .flatMap((job) => job.steps)
       .filter((step) => step.uses === './');
     const actions = new Set(local.map((step) => step.with?.action ?? 'clone'));
-    for (const action of ['clone', 'approve', 'pause', 'resume', 'cancel', 'archive', 'list']) {
+    for (const action of ACTIONS) {
       expect(actions, action).toContain(action);
     }
   });

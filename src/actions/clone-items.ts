@@ -22,16 +22,16 @@ export function mainRef(data: Attachments): DatasetRef | undefined {
 }
 
 /** The default name with dataset-dirs, and for several datasets: a later run finds each project by it. */
-export const DIRS_NAME = '{repo}-{dataset}';
+const DIRS_NAME = '{repo}-{dataset}';
 
-export function nameValues(workflow: WorkflowContext): { repo: string | undefined; sha: string | undefined } {
+function nameValues(workflow: WorkflowContext): { repo: string | undefined; sha: string | undefined } {
   return {
     repo: workflow.repository?.split('/')[1] || undefined,
     sha: workflow.sha ? workflow.sha.slice(0, 7) : undefined,
   };
 }
 
-export function severalNeedDataset(pattern: string): InputError {
+function severalNeedDataset(pattern: string): InputError {
   return new InputError(
     'name',
     `Invalid name ${show(pattern)}: with several datasets it must contain {dataset}, so that each project's name differs.`,

@@ -14,7 +14,7 @@ import {
 /** The page size the API uses by default and the list asks for. */
 const PAGE_SIZE = 100;
 /** The most pages a lookup by name or uid reads: 100,000 projects. */
-export const MAX_LOOKUP_PAGES = 1000;
+const MAX_LOOKUP_PAGES = 1000;
 
 interface PageQuery {
   name?: string;

@@ -1,4 +1,4 @@
-/** Turns what came back (an response or a network failure) into values and errors the client reports. */
+/** Turns what came back (a response or a network failure) into values and errors the client reports. */
 import { AvalaError } from './errors.ts';
 import { NOT_ACTED_STATUSES, NOT_SENT_CODES } from './retry.ts';
 import { isObject, oneLine, shorten } from './text.ts';
@@ -15,6 +15,15 @@ export interface NetworkFailure {
   message: string;
   cause: unknown;
 }
+
+/** The most a response's body may hold once decompressed; past it the response is refused unread. */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+export const OVERSIZED = `the response is larger than the ${MAX_BODY_BYTES / 1024 / 1024} MB the action reads`;
+
+/** What came back: no response, or a response whose text is undefined when it was too large to read. */
+export type ResponseOrFailure =
+  | { failure: NetworkFailure }
+  | (Omit<ReceivedResponse, 'text'> & { text: string | undefined });
 
 /**
  * The response's body as text, read as it arrives and at most `max` bytes of it

@@ -1,10 +1,12 @@
 import {
   describeNetworkFailure,
   httpError,
-  type NetworkFailure,
+  MAX_BODY_BYTES,
   networkError,
+  OVERSIZED,
   parseJson,
   type ReceivedResponse,
+  type ResponseOrFailure,
   readBody,
   succeeded,
   unknownOutcome,
@@ -13,17 +15,12 @@ import { AvalaError, type AvalaErrorOptions, type FailureKind } from './errors.t
 import type { FetchLike, HttpOptions, Recovery, SendOptions } from './http-types.ts';
 import { decide, type Outcome } from './policy.ts';
 import { RateLimit } from './rate-limit.ts';
-import { MAX_BODY_BYTES } from './retry.ts';
 import { redactSecret } from './text.ts';
 
 export type { FetchLike, HttpOptions, Logger, Recovery, RequestRecord, SendOptions } from './http-types.ts';
 
-/** What came back: no response, or an response whose text is undefined when it was too large to read. */
-type Attempt = { failure: NetworkFailure } | (Omit<ReceivedResponse, 'text'> & { text: string | undefined });
-
-const OVERSIZED = `the response is larger than the ${MAX_BODY_BYTES / 1024 / 1024} MB the action reads`;
-
-type Judged<T> = { value: { parsed: T } } | { value?: undefined; error: AvalaError; outcome: Outcome };
+/** The parsed response, or the error to report and what the retry policy weighs. */
+type Interpreted<T> = { value: { parsed: T } } | { value?: undefined; error: AvalaError; outcome: Outcome };
 
 /** HTTP to the Avala API: one origin, JSON bodies, retries, timeouts and rate limits. */
 export class HttpClient {
@@ -34,7 +31,7 @@ export class HttpClient {
    * after an unknown outcome share the budget of the request they check, so a
    * hung server fails the step within (retries + 1) × timeout plus backoff.
    */
-  #silentAttempts = 0;
+  #unansweredTimeouts = 0;
   #inFlight: { method: string; path: string } | undefined;
 
   constructor(options: HttpOptions) {
@@ -59,7 +56,7 @@ export class HttpClient {
   async send<T>(request: SendOptions<T>): Promise<T> {
     const { method, url } = request;
     const path = url.pathname + url.search;
-    // The key goes to the configured origin and nowhere else, whatever URL an response hands us.
+    // The key goes to the configured origin and nowhere else, whatever URL a response hands us.
     if (url.origin !== this.#o.baseUrl.origin) {
       throw new AvalaError({
         kind: 'network',
@@ -77,7 +74,7 @@ export class HttpClient {
       await this.#rateLimit.wait(this.#o.sleep, this.#o.log.info, { method, path });
       const started = performance.now();
       this.#inFlight = { method, path };
-      const result = await this.#attempt(method, url, body);
+      const result = await this.#fetchOnce(method, url, body);
       this.#inFlight = undefined;
       const ms = Math.round(performance.now() - started);
       const retryNote = attempt > 0 ? ` (retry ${attempt} of ${this.#o.retries})` : '';
@@ -85,15 +82,15 @@ export class HttpClient {
       this.#o.log.info(`${method} ${path} → ${status} ${'failure' in result ? 'after' : 'in'} ${ms} ms${retryNote}`);
       this.#o.onRequest?.({ method, path, status, ms, attempt });
 
-      const judged = this.#judge(request, path, attempt + 1, result);
-      if (judged.value) return judged.value.parsed;
-      const { error, outcome } = judged;
+      const interpreted = this.#interpret(request, path, attempt + 1, result);
+      if (interpreted.value) return interpreted.value.parsed;
+      const { error, outcome } = interpreted;
       const decision = decide({
         method,
         outcome,
         attempt,
         retries: this.#o.retries,
-        silentAttempts: this.#silentAttempts,
+        unansweredTimeouts: this.#unansweredTimeouts,
         random: this.#o.random,
       });
       if (decision.action === 'fail') {
@@ -113,15 +110,15 @@ export class HttpClient {
   }
 
   /** What an attempt came to: the parsed response, or the error to report and what the retry policy weighs. */
-  #judge<T>(request: SendOptions<T>, path: string, attempts: number, result: Attempt): Judged<T> {
+  #interpret<T>(request: SendOptions<T>, path: string, attempts: number, result: ResponseOrFailure): Interpreted<T> {
     const { method } = request;
     if ('failure' in result) {
       const { failure } = result;
-      if (failure.timedOut) this.#silentAttempts += 1;
+      if (failure.timedOut) this.#unansweredTimeouts += 1;
       const error = networkError(failure, { method, path, attempts, timeoutMs: this.#o.timeoutMs });
       return { error, outcome: { kind: 'network', code: failure.code, timedOut: failure.timedOut } };
     }
-    this.#silentAttempts = 0;
+    this.#unansweredTimeouts = 0;
     this.#rateLimit.note(result.headers);
     const outcomeUnknown = unknownOutcome(method, result.status);
     const common = { kind: 'http' as const, method, path, status: result.status, attempts, outcomeUnknown, detail: '' };
@@ -145,7 +142,7 @@ export class HttpClient {
     };
   }
 
-  /** An response the action cannot use: too large, or a success whose body is not what it should be. */
+  /** A response the action cannot use: too large, or a success whose body is not what it should be. */
   #unusable(common: AvalaErrorOptions & { outcomeUnknown: boolean }, detail: string, kind: FailureKind = 'http') {
     const error = new AvalaError({ ...common, kind, detail });
     return { error, outcome: { kind: 'unreadable' as const, outcomeUnknown: common.outcomeUnknown } };
@@ -166,7 +163,7 @@ export class HttpClient {
     return recovery === 'retry' ? undefined : recovery;
   }
 
-  async #attempt(method: string, url: URL, body: string | undefined): Promise<Attempt> {
+  async #fetchOnce(method: string, url: URL, body: string | undefined): Promise<ResponseOrFailure> {
     const headers: Record<string, string> = {
       Accept: 'application/json',
       'User-Agent': this.#o.userAgent,
@@ -196,7 +193,7 @@ export class HttpClient {
     }
   }
 
-  /** An response that echoes the key must not carry it into a log line, an error message or an output. */
+  /** A response that echoes the key must not carry it into a log line, an error message or an output. */
   #redact<T extends string | null>(text: T): T {
     return (text === null ? text : redactSecret(text, this.#o.apiKey)) as T;
   }

@@ -17,7 +17,7 @@ import {
 export type Outcome =
   | { kind: 'network'; code: string; timedOut: boolean }
   | { kind: 'status'; status: number; retryAfter: string | null }
-  /** An response the action cannot use (too large; a success whose body is not what it should be). */
+  /** A response the action cannot use (too large; a success whose body is not what it should be). */
   | { kind: 'unreadable'; outcomeUnknown: boolean };
 
 export type Decision =
@@ -37,8 +37,8 @@ export interface PolicyInput {
   /** 0 for the first attempt. */
   attempt: number;
   retries: number;
-  /** Attempts without any response since the server last responded, across requests. */
-  silentAttempts: number;
+  /** Timeouts since the server last responded, across requests: the budget checks share with what they check. */
+  unansweredTimeouts: number;
   random?: () => number;
   now?: number;
 }
@@ -47,14 +47,14 @@ export function decide(input: PolicyInput): Decision {
   const { method, outcome, attempt, retries } = input;
   const backoff = backoffDelay(attempt, input.random);
   const read = method === 'GET';
-  // Sending again cannot mend an response too large or malformed; a check can still find the effect.
+  // Sending again cannot mend a response too large or malformed; a check can still find the effect.
   if (outcome.kind === 'unreadable') {
     return outcome.outcomeUnknown ? { action: 'check', ms: 0, resend: attempt < retries } : { action: 'fail' };
   }
   if (attempt >= retries) return { action: 'fail' };
 
   if (outcome.kind === 'network') {
-    if (input.silentAttempts > retries) return { action: 'fail' };
+    if (input.unansweredTimeouts > retries) return { action: 'fail' };
     return read || NOT_SENT_CODES.has(outcome.code)
       ? { action: 'wait', ms: backoff }
       : { action: 'check', ms: backoff, resend: true };

@@ -2,7 +2,7 @@ import { AvalaError } from './errors.ts';
 import { MAX_WAIT_MS } from './retry.ts';
 
 /**
- * Paces requests by the API's X-RateLimit-* headers: once an response says none
+ * Paces requests by the API's X-RateLimit-* headers: once a response says none
  * remain, the next request waits for the reset rather than spend itself on a
  * 429, or fails at once when the reset is further away than the action waits.
  */

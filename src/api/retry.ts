@@ -1,7 +1,5 @@
 /** The longest the action waits for a rate limit before it gives up instead. */
 export const MAX_WAIT_MS = 60_000;
-/** The most an response's body may hold once decompressed; past it the response is refused unread. */
-export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 8_000;
 

@@ -6,7 +6,7 @@ export function redact(text: string, secret: string): string {
 }
 
 /**
- * As redact, for an response's text, which may hold the secret as JSON can write
+ * As redact, for a response's text, which may hold the secret as JSON can write
  * it: with `"` or `\\` escaped, or any printable character as `\\u00XX` or `\\/`.
  * Those escapes are decoded first (which leaves the JSON's meaning as it was),
  * so that no spelling of the secret survives.
@@ -31,7 +31,7 @@ export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-/** The most of an API's text that a message carries: an response can hold megabytes of it. */
+/** The most of an API's text that a message carries: a response can hold megabytes of it. */
 const MAX_DETAIL_CHARS = 1000;
 
 export function shorten(text: string, max = MAX_DETAIL_CHARS): string {

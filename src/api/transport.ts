@@ -1,6 +1,7 @@
 import type { FetchLike } from './http.ts';
 
-const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+/** The variables that make requests go through a proxy, as undici's EnvHttpProxyAgent reads them. */
+export const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'] as const;
 
 /**
  * The fetch to send requests with. Node's own fetch (undici, built into the

@@ -1,4 +1,5 @@
 /** Generic checks of one input's value; each throws an InputError that names the input. */
+import { PROXY_VARIABLES } from '../api/transport.ts';
 import { InputError, show } from './errors.ts';
 
 export function required(value: string, input: string, what: string): string {
@@ -105,8 +106,6 @@ export function parseNumber(
     : `a number greater than ${range.min} and at most ${range.max}`;
   throw new InputError(input, `Invalid ${input} ${show(value)}. Expected ${expected}.`);
 }
-
-const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 
 /** Proxy variables as requests will read them; never echoed, since a proxy URL may carry a password. */
 export function checkProxyVariables(env: NodeJS.ProcessEnv): void {

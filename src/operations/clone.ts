@@ -27,7 +27,7 @@ export interface CloneOptions {
   dataset?: Dataset;
 }
 
-export class AlreadyExistsError extends ActionError {
+class AlreadyExistsError extends ActionError {
   override readonly name = 'AlreadyExistsError';
 
   constructor(message: string) {

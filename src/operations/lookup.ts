@@ -10,7 +10,7 @@ import { AvalaError } from '../api/errors.ts';
 import type { Project } from '../api/types.ts';
 
 /** Up to this many names, one lookup each is never more than a listing would cost. */
-export const ONE_BY_ONE_UP_TO = 10;
+const ONE_BY_ONE_UP_TO = 10;
 
 export async function findByNames(api: AvalaClient, owner: string, names: string[]): Promise<Map<string, Project>> {
   const found = new Map<string, Project>();

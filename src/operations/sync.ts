@@ -137,7 +137,7 @@ function doneHeadline(items: ItemResult[], approve: boolean): string {
 }
 
 /** Rule 29: a run that would make more billable starts than max-new-projects makes none. */
-export class TooManyProjectsError extends ActionError {
+class TooManyProjectsError extends ActionError {
   override readonly name = 'TooManyProjectsError';
 
   constructor(starts: { create: number; approve: number }, max: number, approve: boolean) {

@@ -9,11 +9,12 @@ export function githubRunner(env: NodeJS.ProcessEnv = process.env): Runner {
     input: (name) => core.getInput(name),
     secret: (value) => core.setSecret(value),
     info: (message) => core.info(escapeLine(message)),
-    notice: (message, title) => core.notice(message, title ? { title } : {}),
-    warning: (message, title) => core.warning(message, title ? { title } : {}),
+    // An annotation is one line too: a status or type from the API cannot stretch it over several.
+    notice: (message, title) => core.notice(escapeLine(message), title ? { title: escapeLine(title) } : {}),
+    warning: (message, title) => core.warning(escapeLine(message), title ? { title: escapeLine(title) } : {}),
     debug: core.isDebug() ? (message) => core.debug(message) : undefined,
     fail(message, title) {
-      core.error(message, { title });
+      core.error(escapeLine(message), { title: escapeLine(title) });
       process.exitCode = 1;
     },
     output(name, value) {
@@ -43,7 +44,7 @@ export function githubRunner(env: NodeJS.ProcessEnv = process.env): Runner {
 }
 
 /** A file the runner gave (outputs, summary) that cannot be written: said in one line, without a stack. */
-export class RunnerFileError extends ActionError {
+class RunnerFileError extends ActionError {
   override readonly name = 'RunnerFileError';
 
   constructor(message: string) {

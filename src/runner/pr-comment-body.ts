@@ -1,6 +1,6 @@
 /** What the pull-request comment is about and says: the event's pull request, the step's marker, the text. */
 import { readFile, stat } from 'node:fs/promises';
-import { MAX_BODY_BYTES } from '../api/retry.ts';
+import { MAX_BODY_BYTES } from '../api/decode.ts';
 import { isObject } from '../api/text.ts';
 
 /** GitHub refuses a comment body longer than this many characters. */

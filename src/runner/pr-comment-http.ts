@@ -3,9 +3,9 @@
  * GITHUB_API_URL's origin and nowhere else, each request is bounded in time
  * and size, and a request that changes nothing or can be repeated is retried.
  */
-import { readBody } from '../api/decode.ts';
+import { MAX_BODY_BYTES, readBody } from '../api/decode.ts';
 import type { FetchLike } from '../api/http-types.ts';
-import { backoffDelay, MAX_BODY_BYTES, MAX_WAIT_MS, parseRetryAfter, RETRYABLE_STATUSES } from '../api/retry.ts';
+import { backoffDelay, MAX_WAIT_MS, parseRetryAfter, RETRYABLE_STATUSES } from '../api/retry.ts';
 
 export type GitHubFailureKind = 'refused' | 'redirect' | 'timeout' | 'network' | 'too-large';
 

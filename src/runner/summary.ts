@@ -49,10 +49,7 @@ interface Limits {
   requests: boolean;
 }
 
-export function renderSummary(
-  input: SummaryInput,
-  limits: Limits = { rows: MAX_ROWS, unchanged: true, requests: true },
-) {
+function renderSummary(input: SummaryInput, limits: Limits = { rows: MAX_ROWS, unchanged: true, requests: true }) {
   const parts = [
     `<h3>${input.failed ? '❌' : '✅'} ${inert(input.title, MAX_TEXT)}</h3>`,
     `<p>${inert(input.text, MAX_TEXT)}</p>`,
@@ -171,7 +168,7 @@ function table(head: string[], rows: string[][]): string {
   return `<table>${tr(head, 'th')}${rows.map((r) => tr(r, 'td')).join('')}</table>`;
 }
 
-/** A name or path from an response or the repository, as code: it can only ever read as text. */
+/** A name or path from a response or the repository, as code: it can only ever read as text. */
 function code(value: unknown): string {
   const text = inert(value);
   return text ? `<code>${text}</code>` : '';
@@ -183,7 +180,7 @@ function code(value: unknown): string {
  * HTML or Markdown give a meaning written as entities. Mentions and issue
  * references are only inert inside code, which is where API text goes.
  */
-export function inert(value: unknown, max = MAX_CELL): string {
+function inert(value: unknown, max = MAX_CELL): string {
   const text = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
   const cut = text.length > max ? `${text.slice(0, max)}…` : text;
   return (

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseSettings } from '../../src/actions/registry.ts';
+import { ACTIONS, parseSettings } from '../../src/actions/registry.ts';
 import { InputError } from '../../src/inputs/errors.ts';
 import { readApiKey, readJob } from '../../src/main.ts';
 import { githubRunner } from '../../src/runner/github.ts';
@@ -130,11 +130,7 @@ describe('readSettings', () => {
   });
 
   it.each([
-    [
-      { action: 'delete' },
-      'action',
-      'Invalid action "delete". Expected one of: clone, approve, pause, resume, cancel, archive, list.',
-    ],
+    [{ action: 'delete' }, 'action', `Invalid action "delete". Expected one of: ${ACTIONS.join(', ')}.`],
     [{ action: 'Approve', project: TEMPLATE }, 'action', 'Invalid action "Approve"'],
     [{ 'api-key': '' }, 'api-key', 'Missing api-key: set the api-key input'],
     [{}, 'template', 'Missing template: expected the UID of the template project to clone.'],
