@@ -51,8 +51,8 @@ interface Limits {
 
 function renderSummary(input: SummaryInput, limits: Limits = { rows: MAX_ROWS, unchanged: true, requests: true }) {
   const parts = [
-    `<h3>${input.failed ? '❌' : '✅'} ${inert(input.title, MAX_TEXT)}</h3>`,
-    `<p>${inert(input.text, MAX_TEXT)}</p>`,
+    `<h3>${input.failed ? '❌' : '✅'} ${prose(input.title, MAX_TEXT)}</h3>`,
+    `<p>${prose(input.text, MAX_TEXT)}</p>`,
   ];
   if (input.code) parts.push(`<p>Error code: <code>${attribute(input.code)}</code></p>`);
   if (input.docUrl && /^https:\/\/[^\s"'<>]+$/.test(input.docUrl)) {
@@ -141,7 +141,7 @@ function itemRow(item: ItemResult, input: SummaryInput): string[] {
   const error = item.error === undefined ? undefined : describeFailure(item.error);
   const hide = input.hide ?? ((text: string) => text);
   const message = error ? hide(`${error.code}: ${error.message}`) : '';
-  return [code(item.input), code(p?.name), code(p?.uid), code(p?.status), inert(done), code(message)];
+  return [code(item.input), code(p?.name), code(p?.uid), code(p?.status), prose(done), code(message)];
 }
 
 function projectTable(projects: Project[], rows: number): string[] {
@@ -180,6 +180,14 @@ function code(value: unknown): string {
  * HTML or Markdown give a meaning written as entities. Mentions and issue
  * references are only inert inside code, which is where API text goes.
  */
+/**
+ * Text outside code, where GitHub links mentions and issue references even in
+ * HTML: a zero-width space after `@` and `#` keeps them plain text.
+ */
+function prose(value: unknown, max = MAX_CELL): string {
+  return inert(value, max).replace(/@|&#35;/g, '$&\u200b');
+}
+
 function inert(value: unknown, max = MAX_CELL): string {
   const text = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
   const cut = text.length > max ? `${text.slice(0, max)}…` : text;
