@@ -7,7 +7,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Most of a test file's time is spent waiting on sockets and timers, not on a core: three files at once
     // keep a 2-core machine busy (vitest's default there is one file at a time).
-    maxWorkers: 3,
+    maxWorkers: 4,
     // Lets Node load @actions/workflow-parser, whose JSON imports lack an import attribute.
     setupFiles: ['test/support/json-imports.ts'],
   },

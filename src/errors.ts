@@ -68,6 +68,12 @@ export const ERROR_CODES = [
     fix: 'Run fewer steps at once (concurrency), or later.',
   },
   {
+    code: 'http-302',
+    cause:
+      'Avala, or something in front of it, answered with a redirect (any http-3xx), which the action does not follow: the key goes to base-url only.',
+    fix: "Set base-url to the API's own https address, as the redirect's target says (without following it blindly).",
+  },
+  {
     code: 'http-500',
     cause: 'Avala failed (500, 502, 503, 504 and other http-5xx) and retries did not help.',
     fix: 'Re-run later. A clone or approve may have taken effect: with owner, a re-run finds what it did.',
@@ -79,7 +85,7 @@ export const ERROR_CODES = [
   },
   {
     code: 'network',
-    cause: 'The connection failed (refused, reset, DNS), or a redirect or link to another origin was refused.',
+    cause: 'The connection failed (refused, reset, DNS), or a pagination link to another origin was refused.',
     fix: "Check base-url and the runner's network or proxy variables.",
   },
   {

@@ -10,7 +10,8 @@ import { githubRunner } from './runner/github.ts';
 import { type Hide, writeOutputs } from './runner/outputs.ts';
 import { writePullRequestComment } from './runner/pr-comment.ts';
 import type { Runner } from './runner/runner.ts';
-import { renderComment, type SummaryInput, writeSummary } from './runner/summary.ts';
+import { type SummaryInput, writeSummary } from './runner/summary.ts';
+import { renderComment } from './runner/summary-comment.ts';
 import { USER_AGENT } from './version.ts';
 
 /** The process the action runs in, for the signals by which the runner cancels a step. */

@@ -40,7 +40,9 @@ export async function failRun(
   const items = partial?.items?.length ? partial.items : undefined;
   // A plan that went over max-new-projects is told in full, then why the run stops.
   const said = partial && partial.summary !== message ? `${hide(partial.summary)} ${text}` : text;
-  return { title, text: said, failed: true, projects, items, hide, requests, code, docUrl };
+  // A plan told in full keeps its own heading: the reader sees what was planned, then why the step failed.
+  const heading = items && job ? job.title : title;
+  return { title: heading, text: said, failed: true, projects, items, hide, requests, code, docUrl };
 }
 
 /** A run some of whose items failed: each failure said once, the first one's code as error-code. */

@@ -110,14 +110,14 @@ describe('lookups at scale', () => {
     fx.emu.addProjects('acme', 1000, 'Dir');
     const names = Array.from({ length: 500 }, (_, i) => `Dir ${String(i * 2 + 1).padStart(5, '0')}`);
     const found = await findByNames(client(), 'acme', names);
-    expect(found.size).toBe(500);
+    expect(found.found.size).toBe(500);
     expect(fx.emu.calls('GET').length).toBeLessThanOrEqual(10);
   });
 
   it('3 names cost 3 lookups, however many projects the owner has', async () => {
     fx.emu.addProjects('acme', 1000, 'Dir');
     const found = await findByNames(client(), 'acme', ['Dir 00007', 'Dir 00999', 'none']);
-    expect([...found.keys()]).toEqual(['Dir 00007', 'Dir 00999']);
+    expect([...found.found.keys()]).toEqual(['Dir 00007', 'Dir 00999']);
     expect(fx.emu.calls('GET').map((q) => q.path)).toEqual([
       '/api/v1/projects/acme/?name=Dir+00007&limit=100',
       '/api/v1/projects/acme/?name=Dir+00999&limit=100',
@@ -128,7 +128,7 @@ describe('lookups at scale', () => {
   it('a listing that runs as long as the names still unfound gives way to one lookup each', async () => {
     fx.emu.addProjects('acme', 3000, 'Old');
     const names = Array.from({ length: 12 }, (_, i) => `New ${i}`);
-    expect((await findByNames(client(), 'acme', names)).size).toBe(0);
+    expect((await findByNames(client(), 'acme', names)).found.size).toBe(0);
     // 12 pages of the listing, then the 12 names one by one: never more than twice the cheaper way.
     expect(fx.emu.calls('GET').length).toBe(24);
   });
@@ -229,18 +229,56 @@ describe('the action', () => {
 
   it('refuses to make more billable starts than max-new-projects, and a plan says so after planning', async () => {
     const ws = await checkout([`datasets/${DATASETS.street}`, `datasets/${DATASETS.street2}`, 'datasets/later']);
-    const r = await run(ws, { 'max-new-projects': '2', approve: 'true' });
+    const r = await run(ws, { 'max-new-projects': '1', approve: 'true' });
     expect(r.exitCode).toBe(1);
     expect(r.outputs['error-code']).toBe('too-many-projects');
     expect(fx.emu.calls('POST')).toEqual([]);
     expect(r.annotations[0]?.message).toMatch(
-      /^This run would make 3 billable starts \(3 projects to create and approve, 0 existing projects to approve\), more than max-new-projects allows \(2\): nothing was created or approved\. If the plan is right, run once with max-new-projects: 3/,
+      /^This run would make 2 billable starts \(2 projects to create and approve, 0 existing projects to approve\), more than max-new-projects allows \(1\): nothing was created or approved\. If the plan is right, run once with max-new-projects: 2/,
     );
+    // The plan counts the directory not uploaded yet: the upload after it makes a third project to create.
     const plan = await run(ws, { 'max-new-projects': '2', 'dry-run': 'true' });
     expect(plan.exitCode).toBe(1);
     expect(plan.outputs).toMatchObject({ 'error-code': 'too-many-projects', 'missing-datasets': 'datasets/later' });
     expect(results(plan).map((e) => e.planned)).toEqual(['not-uploaded', 'create', 'create']);
-    expect(plan.summary).toContain('would create');
+    expect(plan.summary).toContain('<td>would create</td>');
+    expect(plan.summary).toMatch(/^<h3>❌ Avala: clone template/);
+    // A real run cannot create what is not uploaded: it counts the two it can.
+    const apply = await run(ws, { 'max-new-projects': '2' });
+    expect(results(apply).map((e) => e.error_code)).toEqual(['dataset-not-found', null, null]);
+    expect(fx.emu.calls('POST')).toHaveLength(2);
+  });
+
+  it('a directory whose reads fail is one failed item; a failure every item would meet stops the run', async () => {
+    const ws = await checkout([
+      `datasets/${DATASETS.street}`,
+      `datasets/${DATASETS.street2}`,
+      `datasets/${DATASETS.drive}`,
+    ]);
+    fx.emu.inject({
+      method: 'GET',
+      path: `/datasets/acme/${DATASETS.street}/`,
+      fault: { kind: 'status', status: 500 },
+    });
+    const one = await run(ws, { retries: '0' });
+    expect(results(one).map((e) => [e.input, e.error_code])).toEqual([
+      [`datasets/${DATASETS.drive}`, null],
+      [`datasets/${DATASETS.street}`, 'http-500'],
+      [`datasets/${DATASETS.street2}`, null],
+    ]);
+    expect(one.outputs).toMatchObject({ failed: '1', count: '2', created: 'true' });
+
+    fx.emu.reset();
+    fx.emu.inject({ method: 'GET', path: '/projects/acme/', skip: 1, fault: { kind: 'status', status: 401 } });
+    const all = await run(ws, { 'dry-run': 'true' });
+    expect(all.exitCode).toBe(1);
+    // The lookups come before any directory's plan: the first directory carries the error, the others are not tried.
+    expect(results(all).map((e) => [e.error_code, e.planned])).toEqual([
+      ['http-401', 'failed'],
+      ['not-tried', 'failed'],
+      ['not-tried', 'failed'],
+    ]);
+    expect(all.outputs).toMatchObject({ 'error-code': 'http-401', failed: '3', created: 'false', count: '0' });
   });
 
   it.each([

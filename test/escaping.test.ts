@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DATASET, TEMPLATES } from '../emulator/seed.ts';
-import { renderComment, type SummaryInput } from '../src/runner/summary.ts';
+import type { SummaryInput } from '../src/runner/summary.ts';
+import { renderComment } from '../src/runner/summary-comment.ts';
 import { useEmulator } from './support/fixtures.ts';
 
 const fx = useEmulator();
@@ -52,7 +53,7 @@ describe('the job summary', () => {
 
 describe('the log and annotations', () => {
   it("a dataset's status holding newlines stays one annotation line, and issues no workflow command", async () => {
-    fx.emu.datasets.add({ slug: 'odd', status: 'creating\n::error::injected\nthird line' });
+    fx.emu.datasets.add({ slug: 'odd', status: 'creating\n::error::injected\nthird line' as 'creating' });
     const r = await fx.run({ template: TEMPLATES.image, dataset: 'acme/odd', 'wait-for-dataset': '1' });
     expect(r.exitCode).toBe(1);
     expect(r.outputs['error-code']).toBe('dataset-not-ready');

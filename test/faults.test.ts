@@ -12,17 +12,18 @@ const statuses = (method: string, path?: string) => fx.emu.calls(method, path).m
 
 describe('retries', () => {
   it('429 waits for Retry-After in seconds, then succeeds', async () => {
-    fx.emu.inject({ method: 'GET', fault: { kind: 'status', status: 429, retryAfter: '2' } });
+    fx.emu.inject({ method: 'GET', fault: { kind: 'status', status: 429, retryAfter: '0.8' } });
     const r = await runProcess({ action: 'list', owner: 'acme' });
     expect(r.exitCode).toBe(0);
     expect(statuses('GET')).toEqual([429, 200]);
-    expect(r.ms).toBeGreaterThanOrEqual(2000);
+    expect(r.ms).toBeGreaterThanOrEqual(800);
     expect(r.ms).toBeLessThan(10_000);
-    expect(logLines(r)).toContain('Waiting 2.0 s as Retry-After asks');
+    expect(logLines(r)).toContain('Waiting 0.8 s as Retry-After asks');
   });
 
   it('429 waits for Retry-After given as an HTTP date', async () => {
-    const at = new Date(Math.ceil(Date.now() / 1000) * 1000 + 3000).toUTCString();
+    // The policy's own test covers dates at length; one real wait shows the header read end to end.
+    const at = new Date(Math.ceil(Date.now() / 1000) * 1000 + 1000).toUTCString();
     fx.emu.inject({ method: 'GET', fault: { kind: 'status', status: 429, retryAfter: at } });
     const started = Date.now();
     const r = await run({ action: 'list', owner: 'acme' });

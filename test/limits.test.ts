@@ -20,20 +20,20 @@ const clone = { template: TEMPLATES.image, dataset: DATASET, name: 'Fault batch'
 describe('timeouts', () => {
   it('a hung server fails a read within (retries + 1) × timeout plus backoff', async () => {
     fx.emu.inject({ method: 'GET', times: 5, fault: { kind: 'hang' } });
-    const r = await runProcess({ action: 'list', owner: 'acme', timeout: '1', retries: '1' });
+    const r = await runProcess({ action: 'list', owner: 'acme', timeout: '0.5', retries: '1' });
     expect(r.exitCode).toBe(1);
     expect(r.outputs['error-code']).toBe('timeout');
     expect(fx.emu.calls('GET')).toHaveLength(2);
-    expect(r.ms).toBeGreaterThanOrEqual(2000);
-    expect(r.ms).toBeLessThan(2000 + 500 + 3000);
+    expect(r.ms).toBeGreaterThanOrEqual(1000);
+    expect(r.ms).toBeLessThan(1000 + 500 + 3000);
     expect(r.annotations[0]?.message).toBe(
-      'GET /api/v1/projects/acme/?limit=100 failed after 2 attempts: no response within 1 s',
+      'GET /api/v1/projects/acme/?limit=100 failed after 2 attempts: no response within 0.5 s',
     );
   });
 
   it('a hung server fails a clone with owner within the same bound, its checks included', async () => {
     fx.emu.inject({ skip: 1, times: 10, fault: { kind: 'hang' } });
-    const r = await run({ ...clone, owner: 'acme', timeout: '1', retries: '2' });
+    const r = await run({ ...clone, owner: 'acme', timeout: '0.4', retries: '2' });
     expect(r.exitCode).toBe(1);
     expect(r.outputs['error-code']).toBe('timeout');
     // The first lookup is answered; then the clone and two checks time out: (retries + 1) silent attempts in all.
@@ -43,8 +43,8 @@ describe('timeouts', () => {
       'GET hang',
       'GET hang',
     ]);
-    expect(r.ms).toBeGreaterThanOrEqual(3000);
-    expect(r.ms).toBeLessThan(3000 + 1500 + 3000);
+    expect(r.ms).toBeGreaterThanOrEqual(1200);
+    expect(r.ms).toBeLessThan(1200 + 1500 + 3000);
     expect(fx.emu.calls('POST')).toHaveLength(1);
   });
 

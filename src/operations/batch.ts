@@ -24,14 +24,11 @@ export class NotTriedError extends ActionError {
 
 export async function runItems(items: Item[], report: Reporter): Promise<ItemResult[]> {
   const results: ItemResult[] = [];
-  let stop: AvalaError | undefined;
+  let stop: unknown;
   for (const item of items) {
     const { input } = item;
     if (stop) {
-      const error = new NotTriedError(
-        `Not tried: an earlier item failed with ${stop.errorCode}, which would fail it too.`,
-      );
-      results.push({ input, datasetUid: item.datasetUid, error });
+      results.push({ input, datasetUid: item.datasetUid, error: notTried(stop) });
       continue;
     }
     try {
@@ -44,10 +41,21 @@ export async function runItems(items: Item[], report: Reporter): Promise<ItemRes
       const error = thrown instanceof PartialFailure ? thrown.cause : thrown;
       const { project, created, changed } = partial;
       results.push({ input, datasetUid: item.datasetUid, project, created, changed, error });
-      if (error instanceof AvalaError && error.failsEveryItem) stop = error;
+      if (stopsTheRun(error)) stop = error;
     }
   }
   return results;
+}
+
+/** A failure every other item would meet alike: a key refused, a plan or scope lacking, another origin. */
+export function stopsTheRun(error: unknown): boolean {
+  return error instanceof AvalaError && error.failsEveryItem;
+}
+
+/** What an item left out after such a failure says. */
+export function notTried(stop: unknown): NotTriedError {
+  const code = stop instanceof ActionError ? stop.errorCode : 'unexpected';
+  return new NotTriedError(`Not tried: an earlier item failed with ${code}, which would fail it too.`);
 }
 
 /** The result of a run of items: their projects, and one sentence for the log. */

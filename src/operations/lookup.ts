@@ -8,19 +8,39 @@
 import type { AvalaClient } from '../api/client.ts';
 import { AvalaError } from '../api/errors.ts';
 import type { Project } from '../api/types.ts';
+import { stopsTheRun } from './batch.ts';
 
 /** Up to this many names, one lookup each is never more than a listing would cost. */
 const ONE_BY_ONE_UP_TO = 10;
 
-export async function findByNames(api: AvalaClient, owner: string, names: string[]): Promise<Map<string, Project>> {
-  const found = new Map<string, Project>();
+/** The projects found by name, and the names whose lookup failed (each its own item's failure). */
+export interface Lookups {
+  found: Map<string, Project>;
+  failed: Map<string, unknown>;
+}
+
+/** Throws only a failure that every lookup would meet alike (a refused key, another origin). */
+export async function findByNames(api: AvalaClient, owner: string, names: string[]): Promise<Lookups> {
+  const lookups: Lookups = { found: new Map(), failed: new Map() };
   const wanted = new Set(names);
-  if (wanted.size > ONE_BY_ONE_UP_TO) await matchListing(api, owner, wanted, found);
-  for (const name of wanted) {
-    const project = await api.findByName(owner, name);
-    if (project) found.set(name, project);
+  if (wanted.size > ONE_BY_ONE_UP_TO) {
+    try {
+      await matchListing(api, owner, wanted, lookups.found);
+    } catch (error) {
+      // A listing that broke off leaves its names to one lookup each, which may well succeed.
+      if (stopsTheRun(error)) throw error;
+    }
   }
-  return found;
+  for (const name of wanted) {
+    try {
+      const project = await api.findByName(owner, name);
+      if (project) lookups.found.set(name, project);
+    } catch (error) {
+      if (stopsTheRun(error)) throw error;
+      lookups.failed.set(name, error);
+    }
+  }
+  return lookups;
 }
 
 /** Moves every name the listing holds from `wanted` to `found`; what remains is for one-by-one lookups. */

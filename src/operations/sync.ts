@@ -6,11 +6,11 @@
  */
 import type { AvalaClient } from '../api/client.ts';
 import type { Dataset, Project } from '../api/types.ts';
-import { ActionError } from '../errors.ts';
-import { runItems } from './batch.ts';
+import { ActionError, describeFailure } from '../errors.ts';
+import { notTried, runItems, stopsTheRun } from './batch.ts';
 import { type CloneOptions, clone } from './clone.ts';
 import { type Attachments, DatasetError, fieldFor, findDataset } from './datasets.ts';
-import { findByNames } from './lookup.ts';
+import { findByNames, type Lookups } from './lookup.ts';
 import type { Reporter } from './reporter.ts';
 import { type ItemResult, type OperationResult, PartialFailure, type Planned } from './result.ts';
 
@@ -37,16 +37,22 @@ interface Plan {
 }
 
 export async function sync(s: SyncOptions, api: AvalaClient, report: Reporter): Promise<OperationResult> {
-  const found = await findByNames(
-    api,
-    s.owner,
-    s.items.map((item) => item.name),
-  );
   const plans: Plan[] = [];
-  for (const item of s.items) plans.push(await plan(item, found.get(item.name), s, api));
+  try {
+    const lookups = await findByNames(
+      api,
+      s.owner,
+      s.items.map((item) => item.name),
+    );
+    for (const item of s.items) plans.push(await plan(item, lookups, s, api));
+  } catch (error) {
+    // A failure every item would meet alike (a key refused, another origin) stops the run before any change.
+    return stopped(s, plans, error);
+  }
   const missingDatasets = plans.filter((p) => p.planned === 'not-uploaded').map((p) => p.item.input);
-  // A directory not uploaded yet counts too: the upload that follows a plan makes it a project to create.
-  const starts = { create: tally(plans, 'create') + missingDatasets.length, approve: tally(plans, 'approve') };
+  // In a plan, a directory not uploaded yet counts too: the upload that follows makes it a project to create.
+  const upload = s.dryRun ? missingDatasets.length : 0;
+  const starts = { create: tally(plans, 'create') + upload, approve: tally(plans, 'approve') };
   const guard =
     starts.create + starts.approve > s.maxNew ? new TooManyProjectsError(starts, s.maxNew, s.approve) : undefined;
   // A real run stops before it changes anything; a dry run tells its whole plan first.
@@ -80,21 +86,50 @@ export async function sync(s: SyncOptions, api: AvalaClient, report: Reporter): 
   return result;
 }
 
-/** What a directory needs: its project found, or its dataset read to see whether a clone can be made. */
-async function plan(item: DirItem, existing: Project | undefined, s: SyncOptions, api: AvalaClient): Promise<Plan> {
+/**
+ * What a directory needs: its project found, or its dataset read to see whether
+ * a clone can be made. A failure of this directory alone is its plan; one that
+ * would fail every directory is thrown.
+ */
+async function plan(item: DirItem, lookups: Lookups, s: SyncOptions, api: AvalaClient): Promise<Plan> {
+  const failed = lookups.failed.get(item.name);
+  if (failed !== undefined) return { item, planned: 'failed', error: failed };
+  const existing = lookups.found.get(item.name);
   if (existing) {
     return { item, existing, planned: s.approve && existing.status === 'pending-approval' ? 'approve' : 'exists' };
   }
+  let dataset: Dataset | undefined;
   try {
-    const dataset = await findDataset(api, item.data.auto);
+    dataset = await findDataset(api, item.data.auto);
     fieldFor(item.data.auto, dataset);
     return { item, dataset, planned: 'create' };
   } catch (error) {
-    if (error instanceof DatasetError && error.errorCode === 'dataset-not-found')
+    if (error instanceof DatasetError && error.errorCode === 'dataset-not-found') {
       return { item, planned: 'not-uploaded' };
-    if (!(error instanceof DatasetError)) throw error;
-    return { item, planned: 'failed', error };
+    }
+    if (stopsTheRun(error)) throw error;
+    return { item, planned: 'failed', error, ...(dataset ? { dataset } : {}) };
   }
+}
+
+/** The run stopped while planning: the directory it stopped at fails, the others are not tried. */
+function stopped(s: SyncOptions, plans: Plan[], error: unknown): OperationResult {
+  if (!stopsTheRun(error)) throw error;
+  const at = plans.length;
+  const items: ItemResult[] = s.items.map((item, i) => ({
+    input: item.input,
+    datasetUid: plans[i]?.dataset?.uid ?? null,
+    error: i === at ? error : notTried(error),
+    ...(s.dryRun ? { planned: 'failed' as const } : {}),
+  }));
+  return {
+    summary: `${dirs(items.length)}: stopped before any change, since ${describeFailure(error).code} would fail every one.`,
+    items,
+    projects: [],
+    created: false,
+    changed: false,
+    missingDatasets: [],
+  };
 }
 
 async function apply(p: Plan, s: SyncOptions, api: AvalaClient, report: Reporter): Promise<OperationResult> {
@@ -148,7 +183,7 @@ class TooManyProjectsError extends ActionError {
     ].join(', ');
     super(
       'too-many-projects',
-      `This run would make ${total} billable starts (${what}), more than max-new-projects allows (${max}): nothing was created or approved. If the plan is right, run once with max-new-projects: ${total} (or more), then set it back.`,
+      `This run would make ${total} billable start${total === 1 ? '' : 's'} (${what}), more than max-new-projects allows (${max}): nothing was created or approved. If the plan is right, run once with max-new-projects: ${total} (or more), then set it back.`,
     );
   }
 }

@@ -11,7 +11,7 @@ import type { ItemResult, Planned } from '../operations/result.ts';
 import type { Runner } from './runner.ts';
 
 /** Rows of a table in the job summary; the full list is in the outputs. */
-const MAX_ROWS = 50;
+export const MAX_ROWS = 50;
 /** Requests listed; a run makes more only when it reads long lists. */
 const MAX_REQUEST_ROWS = 200;
 /** Characters of one cell or the text: with the rows above, far below the 1 MiB GitHub takes. */
@@ -42,14 +42,17 @@ export async function writeSummary(runner: Runner, input: SummaryInput): Promise
   }
 }
 
-interface Limits {
+export interface Limits {
   rows: number;
   /** Projects left as they are, listed in a collapsed table; false gives their count alone. */
   unchanged: boolean;
   requests: boolean;
 }
 
-function renderSummary(input: SummaryInput, limits: Limits = { rows: MAX_ROWS, unchanged: true, requests: true }) {
+export function renderSummary(
+  input: SummaryInput,
+  limits: Limits = { rows: MAX_ROWS, unchanged: true, requests: true },
+) {
   const parts = [
     `<h3>${input.failed ? '❌' : '✅'} ${prose(input.title, MAX_TEXT)}</h3>`,
     `<p>${prose(input.text, MAX_TEXT)}</p>`,
@@ -62,23 +65,6 @@ function renderSummary(input: SummaryInput, limits: Limits = { rows: MAX_ROWS, u
   else if (input.projects.length > 0) parts.push(...projectTable(input.projects, limits.rows));
   if (limits.requests && input.requests.length > 0) parts.push(requestTable(input.requests));
   return `${parts.join('\n')}\n`;
-}
-
-/**
- * The summary as a comment of at most `maxChars` characters: in full when it
- * fits; else what would change first, the rest as counts, and a link to the run.
- */
-export function renderComment(input: SummaryInput, maxChars: number, env: NodeJS.ProcessEnv): string {
-  const run = `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY ?? ''}/actions/runs/${env.GITHUB_RUN_ID ?? ''}`;
-  const link = `<p>Shortened to fit a comment: the whole summary is on <a href="${attribute(run)}">the workflow run</a>.</p>\n`;
-  const full = renderSummary(input, { rows: MAX_ROWS, unchanged: true, requests: false });
-  const all = (input.items?.length ?? input.projects.length) <= MAX_ROWS;
-  if (full.length <= maxChars && all) return full;
-  for (let rows = MAX_ROWS; rows >= 0; rows = rows === 0 ? -1 : Math.floor(rows / 2)) {
-    const text = renderSummary(input, { rows, unchanged: false, requests: false }) + link;
-    if (text.length <= maxChars) return text;
-  }
-  return link.slice(0, maxChars);
 }
 
 /** What each kind of plan says, in the order a reviewer wants them: changes first. */
@@ -202,6 +188,6 @@ function inert(value: unknown, max = MAX_CELL): string {
 }
 
 /** A URL that passed our own check, as an attribute value. */
-function attribute(url: string): string {
+export function attribute(url: string): string {
   return url.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

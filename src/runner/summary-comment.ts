@@ -1,0 +1,19 @@
+/** The job summary as the pull request's comment: the same HTML, fitted to the room a comment has. */
+import { attribute, MAX_ROWS, renderSummary, type SummaryInput } from './summary.ts';
+
+/**
+ * The summary as a comment of at most `maxChars` characters: in full when it
+ * fits; else what would change first, the rest as counts, and a link to the run.
+ */
+export function renderComment(input: SummaryInput, maxChars: number, env: NodeJS.ProcessEnv): string {
+  const run = `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY ?? ''}/actions/runs/${env.GITHUB_RUN_ID ?? ''}`;
+  const link = `<p>Shortened to fit a comment: the whole summary is on <a href="${attribute(run)}">the workflow run</a>.</p>\n`;
+  const full = renderSummary(input, { rows: MAX_ROWS, unchanged: true, requests: false });
+  const all = (input.items?.length ?? input.projects.length) <= MAX_ROWS;
+  if (full.length <= maxChars && all) return full;
+  for (let rows = MAX_ROWS; rows >= 0; rows = rows === 0 ? -1 : Math.floor(rows / 2)) {
+    const text = renderSummary(input, { rows, unchanged: false, requests: false }) + link;
+    if (text.length <= maxChars) return text;
+  }
+  return link.slice(0, maxChars);
+}
