@@ -2,13 +2,13 @@
  * `npm run build`: dist/ from src/, which is what workflows run.
  *
  * 1. Declares @actions/core free of side effects (scripts/mark-side-effect-free.ts), so ncc prunes what it does not use.
- * 2. Empties dist/, so a chunk the bundle no longer needs cannot stay behind, committed and stale.
- * 3. Bundles with ncc, minified.
- * 4. Minifies the chunks loaded on demand (the undici package, for proxies), which ncc leaves readable.
- * 5. Writes the licence notices of every production dependency with generate-license-file.
+ * 2. Bundles with ncc, minified, into a fresh folder that then replaces dist/: a chunk the bundle no longer
+ *    needs cannot stay behind, and a build that fails leaves dist/ as it was.
+ * 3. Minifies the chunks loaded on demand (the undici package, for proxies), which ncc leaves readable.
+ * 4. Writes the licence notices of every production dependency with generate-license-file.
  */
 import { execFileSync } from 'node:child_process';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { transform } from 'esbuild';
 
@@ -18,8 +18,11 @@ const bin = (name: string) => `${root}node_modules/.bin/${name}`;
 const run = (file: string, args: string[]) => execFileSync(file, args, { cwd: root, stdio: 'inherit' });
 
 run(process.execPath, [`${root}scripts/mark-side-effect-free.ts`]);
+const fresh = `${root}build/dist-next/`;
+await rm(fresh, { recursive: true, force: true });
+run(bin('ncc'), ['build', 'src/index.ts', '-o', fresh, '--minify', '--quiet']);
 await rm(dist, { recursive: true, force: true });
-run(bin('ncc'), ['build', 'src/index.ts', '-o', 'dist', '--minify', '--quiet']);
+await rename(fresh, dist);
 for (const file of await readdir(dist)) {
   if (!file.endsWith('.js') || file === 'index.js') continue;
   const source = await readFile(`${dist}${file}`, 'utf8');

@@ -21,6 +21,7 @@ const WORKFLOW = 'dataset-projects.yml';
 
 type Scalar = string | number | boolean;
 interface Step {
+  'continue-on-error'?: boolean;
   id?: string;
   name?: string;
   uses?: string;
@@ -419,6 +420,47 @@ describe('the report step', () => {
     const result = run(script(report), environment(report, values('', '')));
     expect(result.status).toBe(0);
     expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain('None');
+  });
+});
+
+describe('a plan that fails', () => {
+  const planned = (images: Record<string, string>, lidar: Record<string, string> = {}) => ({
+    steps: {
+      'plan-images': {
+        outcome: images.outcome ?? 'success',
+        outputs: { 'missing-datasets': MISSING_IMAGES, ...images },
+      },
+      'plan-lidar': { outcome: lidar.outcome ?? 'success', outputs: { 'missing-datasets': MISSING_LIDAR, ...lidar } },
+    },
+  });
+  const later = ['actions/setup-python', 'Install the Avala CLI', 'upload', 'apply-images', 'apply-lidar'];
+  const laterSteps = apply.steps.filter((s) => later.includes(s.id ?? s.name ?? s.uses?.split('@')[0] ?? ''));
+
+  it('over max-new-projects stops the upload and the apply steps, whichever plan it was', () => {
+    expect(laterSteps).toHaveLength(later.length);
+    for (const s of laterSteps) {
+      expect(condition(s.if, planned({ 'error-code': 'too-many-projects', outcome: 'failure' })), s.if).toBe(false);
+      expect(condition(s.if, planned({}, { 'error-code': 'too-many-projects', outcome: 'failure' })), s.if).toBe(false);
+    }
+  });
+
+  it('for one directory lets the others go on, and the job still fails at its end', () => {
+    const oneBad = planned({ 'error-code': 'unsupported-dataset', outcome: 'failure' });
+    for (const s of laterSteps) expect(condition(s.if, oneBad), s.if).toBe(true);
+    for (const jobName of ['apply', 'plan'] as const) {
+      const plans = job(jobName).steps.filter((s) => s.id?.startsWith('plan-'));
+      expect(plans.map((s) => s['continue-on-error'])).toEqual([true, true]);
+      const last = job(jobName).steps.at(-1) ?? {};
+      expect(condition(last.if, oneBad)).toBe(true);
+      expect(condition(last.if, planned({}))).toBe(false);
+      const values = {
+        'steps.plan-images.outputs.error-code': 'unsupported-dataset',
+        'steps.plan-lidar.outputs.error-code': '',
+      };
+      const result = run(script(last), environment(last, values));
+      expect(result.status).toBe(1);
+      expect(result.stdout).toContain('::error::A plan failed (images: unsupported-dataset, LiDAR: ok)');
+    }
   });
 });
 
