@@ -94,7 +94,7 @@ function itemTables(input: SummaryInput, limits: Limits): string[] {
   if (changing.length > limits.rows)
     parts.push(`<p>… and ${changing.length - limits.rows} more, in the results output.</p>`);
   if (unchanged.length > 0) {
-    const count = `${unchanged.length} existing project${unchanged.length === 1 ? '' : 's'}, left as they are`;
+    const count = `${unchanged.length} existing project${unchanged.length === 1 ? ', left as it is' : 's, left as they are'}`;
     parts.push(
       limits.unchanged
         ? `<details><summary>${count}</summary>${table(
