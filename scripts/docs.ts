@@ -1,12 +1,13 @@
 /**
- * Keeps README.md's inputs and outputs tables generated from action.yml, and
- * its error-code table from src/errors.ts, where the codes are declared.
- * `npm run docs` rewrites them; a test fails when they are stale.
+ * Keeps what the registry and src/errors.ts declare written out where users
+ * read it: action.yml's list of actions and the actions each input names first;
+ * README.md's inputs and outputs tables (from action.yml) and its error-code
+ * table. `npm run docs` rewrites them; a test fails when they are stale.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { usedBy } from '../src/actions/registry.ts';
+import { ACTIONS, usedBy } from '../src/actions/registry.ts';
 import { ERROR_CODES } from '../src/errors.ts';
 import { INPUTS, type InputName, type InputSpec } from '../src/inputs/inputs.ts';
 
@@ -48,6 +49,43 @@ export function tables(action: ActionYaml): { inputs: string; outputs: string; e
   return { inputs, outputs, errors };
 }
 
+/**
+ * action.yml with the action input's choices and each input's users (the
+ * actions it names first, as actions/cache does) as the registry says them.
+ */
+export async function renderActionYml(): Promise<{ current: string; expected: string }> {
+  const current = await readFile(new URL('action.yml', root), 'utf8');
+  const spelled = `${ACTIONS.slice(0, -1).join(', ')} or ${ACTIONS.at(-1)}`;
+  let section = '';
+  let input = '';
+  const expected = current
+    .split('\n')
+    .map((line) => {
+      section = line.match(/^([a-z]+):/)?.[1] ?? section;
+      input = line.match(/^ {2}([a-z-]+):$/)?.[1] ?? input;
+      if (section !== 'inputs') return line;
+      const description = line.match(/^ {4}description: (.*)$/)?.[1];
+      if (description === undefined || !(input in INPUTS)) return line;
+      const text = unquote(description);
+      if (input === 'action') return `    description: ${quote(`What to do: ${spelled}.`)}`;
+      const users = usedBy(input as InputName);
+      const rest = text.replace(/^[a-z]+(?:, [a-z]+)*: /, '');
+      return `    description: ${users.length === ACTIONS.length ? description : quote(`${users.join(', ')}: ${rest}`)}`;
+    })
+    .join('\n');
+  return { current, expected };
+}
+
+function unquote(value: string): string {
+  if (value.startsWith('"')) return JSON.parse(value) as string;
+  if (value.startsWith("'")) return value.slice(1, -1).replaceAll("''", "'");
+  return value;
+}
+
+function quote(text: string): string {
+  return JSON.stringify(text);
+}
+
 /** README.md with its generated sections replaced by what action.yml says now. */
 export async function renderReadme(): Promise<{ current: string; expected: string }> {
   const action = parse(await readFile(new URL('action.yml', root), 'utf8')) as ActionYaml;
@@ -64,6 +102,9 @@ export async function renderReadme(): Promise<{ current: string; expected: strin
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const yml = await renderActionYml();
+  if (yml.current !== yml.expected) await writeFile(new URL('action.yml', root), yml.expected);
+  console.log(yml.current === yml.expected ? 'action.yml is up to date.' : 'action.yml regenerated from the registry.');
   const { current, expected } = await renderReadme();
   if (current !== expected) await writeFile(new URL('README.md', root), expected);
   console.log(

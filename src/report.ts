@@ -3,8 +3,8 @@ import type { Job } from './actions/registry.ts';
 import type { RequestRecord } from './api/http.ts';
 import { describeFailure } from './errors.ts';
 import { InputError } from './inputs/errors.ts';
-import { NotTriedError } from './operations/batch.ts';
-import { type ItemResult, type OperationResult, PartialFailure } from './operations/result.ts';
+import { NotTriedError } from './procedures/batch.ts';
+import { type ItemResult, PartialFailure, type ProcedureResult } from './procedures/result.ts';
 import { type Hide, writeOutputs } from './runner/outputs.ts';
 import type { Runner } from './runner/runner.ts';
 import type { SummaryInput } from './runner/summary.ts';
@@ -49,7 +49,7 @@ export async function failRun(
 export function failItems(
   runner: Runner,
   job: Job,
-  result: OperationResult,
+  result: ProcedureResult,
   hide: Hide,
   requests: RequestRecord[],
 ): SummaryInput {

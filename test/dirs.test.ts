@@ -12,7 +12,7 @@ import { AvalaClient } from '../src/api/client.ts';
 import { HttpClient } from '../src/api/http.ts';
 import { findDatasetDirs, parseDirGlobs } from '../src/inputs/dataset-dirs.ts';
 import { InputError } from '../src/inputs/errors.ts';
-import { findByNames } from '../src/operations/lookup.ts';
+import { findByNames } from '../src/procedures/lookup.ts';
 import { useEmulator } from './support/fixtures.ts';
 import { type ActionRun, logLines, runAction } from './support/run-action.ts';
 

@@ -6,7 +6,7 @@ import { parseAction } from '@actions/workflow-parser/actions/action-parser';
 import { NoOperationTraceWriter } from '@actions/workflow-parser/templates/trace-writer';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { renderReadme } from '../scripts/docs.ts';
+import { renderActionYml, renderReadme } from '../scripts/docs.ts';
 import { ACTIONS, usedBy } from '../src/actions/registry.ts';
 import { ERROR_CODES } from '../src/errors.ts';
 import { INPUT_NAMES, INPUTS, type InputSpec } from '../src/inputs/inputs.ts';
@@ -56,7 +56,9 @@ describe('action.yml', () => {
     expect(Object.keys(action.outputs).sort()).toEqual([...contract.outputs].sort());
   });
 
-  it("names the registry's actions, and no other, in the action input's description", async () => {
+  it("names the registry's actions, and each input's users, as npm run docs writes them from the registry", async () => {
+    const { current, expected } = await renderActionYml();
+    expect(current).toBe(expected);
     const action = parse(await read('action.yml')) as ActionYaml;
     const named = action.inputs.action?.description.match(/: (.*)\.$/)?.[1]?.split(/, | or /);
     expect(named).toEqual(ACTIONS);

@@ -13,7 +13,7 @@ import { AvalaClient } from '../src/api/client.ts';
 import { HttpClient } from '../src/api/http.ts';
 import { ActionError } from '../src/errors.ts';
 import { InputError } from '../src/inputs/errors.ts';
-import type { Reporter } from '../src/operations/reporter.ts';
+import type { Reporter } from '../src/procedures/reporter.ts';
 import { runAction } from './support/run-action.ts';
 
 let emu: Emulator;

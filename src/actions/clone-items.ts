@@ -5,8 +5,8 @@ import { InputError, show } from '../inputs/errors.ts';
 import type { InputReader } from '../inputs/inputs.ts';
 import { fillName, placeholders } from '../inputs/project-names.ts';
 import { labelOf } from '../inputs/values.ts';
-import type { Attachments } from '../operations/datasets.ts';
-import type { DirItem } from '../operations/sync.ts';
+import type { Attachments } from '../procedures/datasets.ts';
+import type { DirItem } from '../procedures/sync.ts';
 import type { Common, WorkflowContext } from './common.ts';
 
 /** One project to make: its data and its name. */

@@ -2,11 +2,11 @@ import type { DatasetRef } from '../api/types.ts';
 import { InputError } from '../inputs/errors.ts';
 import { optional, parseBoolean, parseChoice, parseNumber, parseUid, required } from '../inputs/validate.ts';
 import { parseDatasetRef, parseList } from '../inputs/values.ts';
-import { runItems, summarizeItems } from '../operations/batch.ts';
-import { type CloneOptions, clone } from '../operations/clone.ts';
-import type { Attachments } from '../operations/datasets.ts';
-import type { OperationResult } from '../operations/result.ts';
-import { type DirItem, sync } from '../operations/sync.ts';
+import { runItems, summarizeItems } from '../procedures/batch.ts';
+import { type CloneOptions, clone } from '../procedures/clone.ts';
+import type { Attachments } from '../procedures/datasets.ts';
+import type { ProcedureResult } from '../procedures/result.ts';
+import { type DirItem, sync } from '../procedures/sync.ts';
 import { type CloneItem, dirItems, mainRef, nameItems } from './clone-items.ts';
 import { type ActionSpec, type Common, dry } from './common.ts';
 
@@ -134,7 +134,7 @@ async function cloneDirs(
   s: CloneSettings & { dirs: NonNullable<CloneSettings['dirs']> },
   api: Parameters<typeof sync>[1],
   report: Parameters<typeof sync>[2],
-): Promise<OperationResult> {
+): Promise<ProcedureResult> {
   if (s.dirs.items.length === 0) {
     const globs = s.dirs.globs.split('\n').join(', ');
     report.warning(

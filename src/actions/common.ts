@@ -2,8 +2,8 @@ import type { AvalaClient } from '../api/client.ts';
 import { InputError } from '../inputs/errors.ts';
 import { API_KEY_ENV, type InputName, type InputReader } from '../inputs/inputs.ts';
 import { optional, parseBaseUrl, parseBoolean, parseNumber, parseOwner } from '../inputs/validate.ts';
-import type { Reporter } from '../operations/reporter.ts';
-import type { OperationResult } from '../operations/result.ts';
+import type { Reporter } from '../procedures/reporter.ts';
+import type { ProcedureResult } from '../procedures/result.ts';
 
 /** Where a workflow run comes from: `owner/repo` and the commit, when the runner says. */
 export interface WorkflowContext {
@@ -40,7 +40,7 @@ export interface ActionSpec<S> {
   inputs: readonly InputName[];
   parse(read: InputReader, common: Common, context: ParseContext): Promise<S> | S;
   title(settings: S): string;
-  run(settings: S, api: AvalaClient, report: Reporter): Promise<OperationResult>;
+  run(settings: S, api: AvalaClient, report: Reporter): Promise<ProcedureResult>;
 }
 
 export function parseCommon(read: InputReader, apiKey: string): Common {

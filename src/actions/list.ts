@@ -1,8 +1,10 @@
+/** list: an owner's projects, filtered by name and status, as many as limit asks for. */
+import type { AvalaClient } from '../api/client.ts';
 import { PROJECT_STATUSES } from '../api/types.ts';
 import { InputError, show } from '../inputs/errors.ts';
 import { optional, parseName, parseNumber, parseOrdering, parseOwner, required } from '../inputs/validate.ts';
 import { parseList } from '../inputs/values.ts';
-import { type ListOptions, list } from '../operations/list.ts';
+import type { ProcedureResult } from '../procedures/result.ts';
 import { type ActionSpec, type Common, dry } from './common.ts';
 
 export type ListSettings = Common & ListOptions & { action: 'list' };
@@ -34,4 +36,31 @@ function parseStatuses(value: string): ReadonlySet<string> {
     );
   }
   return new Set(statuses);
+}
+
+/** What a list needs to know. */
+export interface ListOptions {
+  owner: string;
+  name: string | undefined;
+  ordering: string | undefined;
+  /** Only projects in these statuses; undefined keeps every status. */
+  statuses: ReadonlySet<string> | undefined;
+  limit: number;
+}
+
+export async function list(s: ListOptions, api: AvalaClient): Promise<ProcedureResult> {
+  const projects = await api.listProjects(s.owner, {
+    limit: s.limit,
+    ...(s.name ? { name: s.name } : {}),
+    ...(s.ordering ? { ordering: s.ordering } : {}),
+    ...(s.statuses ? { statuses: s.statuses } : {}),
+  });
+  const named = s.name ? ` matching "${s.name}"` : '';
+  const filter = s.statuses ? `${named} in status ${[...s.statuses].join(' or ')}` : named;
+  const capped = projects.length === s.limit ? ` (the limit of ${s.limit})` : '';
+  return {
+    summary: `Listed ${projects.length} project${projects.length === 1 ? '' : 's'} of ${s.owner}${filter}${capped}.`,
+    projects,
+    ...(projects.length === 1 ? { project: projects[0] } : {}),
+  };
 }

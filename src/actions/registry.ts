@@ -15,8 +15,8 @@ import {
   withDefaults,
 } from '../inputs/inputs.ts';
 import { parseChoice } from '../inputs/validate.ts';
-import type { Reporter } from '../operations/reporter.ts';
-import type { OperationResult } from '../operations/result.ts';
+import type { Reporter } from '../procedures/reporter.ts';
+import type { ProcedureResult } from '../procedures/result.ts';
 import { cloneAction } from './clone.ts';
 import { type ActionSpec, type Common, type ParseContext, parseCommon } from './common.ts';
 import { listAction } from './list.ts';
@@ -31,7 +31,7 @@ export type Settings = { [K in ActionName]: (typeof REGISTRY)[K] extends Action<
 export interface Job {
   settings: Settings;
   title: string;
-  run(api: AvalaClient, report: Reporter): Promise<OperationResult>;
+  run(api: AvalaClient, report: Reporter): Promise<ProcedureResult>;
 }
 
 interface Action<S> {

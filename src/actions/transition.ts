@@ -1,8 +1,8 @@
 import type { Transition } from '../api/types.ts';
 import { parseUid, required } from '../inputs/validate.ts';
 import { parseList } from '../inputs/values.ts';
-import { runItems, summarizeItems } from '../operations/batch.ts';
-import { changeStatus, PAST, type TransitionOptions } from '../operations/transition.ts';
+import { runItems, summarizeItems } from '../procedures/batch.ts';
+import { changeStatus, PAST, type TransitionOptions } from '../procedures/transition.ts';
 import { type ActionSpec, type Common, dry } from './common.ts';
 
 export type TransitionSettings = Common &

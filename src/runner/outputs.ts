@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeFailure } from '../errors.ts';
-import type { ItemResult, OperationResult } from '../operations/result.ts';
+import type { ItemResult, ProcedureResult } from '../procedures/result.ts';
 import type { Runner } from './runner.ts';
 
 /** The action's output names, as action.yml declares them. */
@@ -40,7 +40,7 @@ const MAX_OUTPUT_BYTES = 1024 * 1024;
  * Sets the outputs of a result: the project's fields when it ended on one, the
  * projects as JSON and in a file, their uids, what changed, and one entry per item.
  */
-export async function writeOutputs(runner: Runner, result: OperationResult, hide: Hide = (t) => t): Promise<void> {
+export async function writeOutputs(runner: Runner, result: ProcedureResult, hide: Hide = (t) => t): Promise<void> {
   const projects = result.projects ?? (result.project ? [result.project] : undefined);
   const json = projects && JSON.stringify(projects);
   let file: string | undefined;

@@ -1,5 +1,5 @@
 import type { WorkflowContext } from '../actions/common.ts';
-import type { Reporter } from '../operations/reporter.ts';
+import type { Reporter } from '../procedures/reporter.ts';
 
 /**
  * Everything the action asks of the runner that runs it. github.ts is the one

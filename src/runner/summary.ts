@@ -7,7 +7,7 @@
 import type { RequestRecord } from '../api/http.ts';
 import type { Project } from '../api/types.ts';
 import { describeFailure } from '../errors.ts';
-import type { ItemResult, Planned } from '../operations/result.ts';
+import type { ItemResult, Planned } from '../procedures/result.ts';
 import type { Runner } from './runner.ts';
 
 /** Rows of a table in the job summary; the full list is in the outputs. */

@@ -3,7 +3,7 @@ import { AvalaError } from '../api/errors.ts';
 import type { Recovery } from '../api/http.ts';
 import { type Project, TRANSITIONS, type Transition, transitionsFrom } from '../api/types.ts';
 import type { Reporter } from './reporter.ts';
-import { describeProject, type OperationResult } from './result.ts';
+import { describeProject, type ProcedureResult } from './result.ts';
 
 /** What a status change needs to know. */
 export interface TransitionOptions {
@@ -21,7 +21,7 @@ export const PAST: Record<Transition, string> = {
   archive: 'Archived',
 };
 
-export async function changeStatus(s: TransitionOptions, api: AvalaClient, report: Reporter): Promise<OperationResult> {
+export async function changeStatus(s: TransitionOptions, api: AvalaClient, report: Reporter): Promise<ProcedureResult> {
   const { action, project: uid, owner } = s;
   const { to } = TRANSITIONS[action];
 

@@ -3,14 +3,14 @@ import { AvalaError } from '../api/errors.ts';
 import type { Project } from '../api/types.ts';
 import { ActionError } from '../errors.ts';
 import type { Reporter } from './reporter.ts';
-import { type ItemResult, type OperationResult, PartialFailure } from './result.ts';
+import { type ItemResult, PartialFailure, type ProcedureResult } from './result.ts';
 
 export interface Item {
   input: string;
   datasetUid: string | null;
   /** The log group's title for this item. */
   title: string;
-  run(): Promise<OperationResult>;
+  run(): Promise<ProcedureResult>;
 }
 
 /** An item left out because an earlier one failed in a way that would fail it too. */
@@ -37,7 +37,7 @@ export async function runItems(items: Item[], report: Reporter): Promise<ItemRes
       results.push({ input, datasetUid: done.datasetUid ?? item.datasetUid, summary, project, created, changed });
     } catch (thrown) {
       // A failure after part of the work (a project created, its approve refused) keeps what was made.
-      const partial: Partial<OperationResult> = thrown instanceof PartialFailure ? thrown.result : {};
+      const partial: Partial<ProcedureResult> = thrown instanceof PartialFailure ? thrown.result : {};
       const error = thrown instanceof PartialFailure ? thrown.cause : thrown;
       const { project, created, changed } = partial;
       results.push({ input, datasetUid: item.datasetUid, project, created, changed, error });
@@ -59,7 +59,7 @@ export function notTried(stop: unknown): NotTriedError {
 }
 
 /** The result of a run of items: their projects, and one sentence for the log. */
-export function summarizeItems(results: ItemResult[], what: (counts: Counts) => string): OperationResult {
+export function summarizeItems(results: ItemResult[], what: (counts: Counts) => string): ProcedureResult {
   const projects = results.flatMap((r): Project[] => (r.project ? [r.project] : []));
   const [only] = results;
   const failed = results.filter((r) => r.error !== undefined).length;

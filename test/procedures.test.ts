@@ -1,14 +1,14 @@
-/** The operations in process, against the emulator, with a reporter that records what they tell the reader. */
+/** The procedures at Avala in process, against the emulator, with a reporter that records what they tell the reader. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KEYS, TEMPLATES } from '../emulator/seed.ts';
 import { type Emulator, startEmulator } from '../emulator/server.ts';
 import { AvalaClient } from '../src/api/client.ts';
 import { AvalaError } from '../src/api/errors.ts';
 import { HttpClient } from '../src/api/http.ts';
-import { type CloneOptions, clone } from '../src/operations/clone.ts';
-import type { Reporter } from '../src/operations/reporter.ts';
-import { PartialFailure } from '../src/operations/result.ts';
-import { changeStatus } from '../src/operations/transition.ts';
+import { type CloneOptions, clone } from '../src/procedures/clone.ts';
+import type { Reporter } from '../src/procedures/reporter.ts';
+import { PartialFailure } from '../src/procedures/result.ts';
+import { changeStatus } from '../src/procedures/transition.ts';
 
 let emu: Emulator;
 beforeAll(async () => {

@@ -12,7 +12,7 @@ import { type CloneOptions, clone } from './clone.ts';
 import { type Attachments, DatasetError, fieldFor, findDataset } from './datasets.ts';
 import { findByNames, type Lookups } from './lookup.ts';
 import type { Reporter } from './reporter.ts';
-import { type ItemResult, type OperationResult, PartialFailure, type Planned } from './result.ts';
+import { type ItemResult, PartialFailure, type Planned, type ProcedureResult } from './result.ts';
 
 /** One directory: its path, its dataset and its project's name. */
 export interface DirItem {
@@ -36,7 +36,7 @@ interface Plan {
   error?: unknown;
 }
 
-export async function sync(s: SyncOptions, api: AvalaClient, report: Reporter): Promise<OperationResult> {
+export async function sync(s: SyncOptions, api: AvalaClient, report: Reporter): Promise<ProcedureResult> {
   const plans: Plan[] = [];
   try {
     const lookups = await findByNames(
@@ -73,7 +73,7 @@ export async function sync(s: SyncOptions, api: AvalaClient, report: Reporter): 
   );
   const items: ItemResult[] = results.map((r, i) => (s.dryRun ? { ...r, planned: planOf(r, plans[i]) } : r));
   const projects = items.flatMap((r) => (r.project ? [r.project] : []));
-  const result: OperationResult = {
+  const result: ProcedureResult = {
     summary: s.dryRun ? planHeadline(items, s.approve) : doneHeadline(items, s.approve),
     items,
     projects,
@@ -113,7 +113,7 @@ async function plan(item: DirItem, lookups: Lookups, s: SyncOptions, api: AvalaC
 }
 
 /** The run stopped while planning: the directory it stopped at fails, the others are not tried. */
-function stopped(s: SyncOptions, plans: Plan[], error: unknown): OperationResult {
+function stopped(s: SyncOptions, plans: Plan[], error: unknown): ProcedureResult {
   if (!stopsTheRun(error)) throw error;
   const at = plans.length;
   const items: ItemResult[] = s.items.map((item, i) => ({
@@ -132,7 +132,7 @@ function stopped(s: SyncOptions, plans: Plan[], error: unknown): OperationResult
   };
 }
 
-async function apply(p: Plan, s: SyncOptions, api: AvalaClient, report: Reporter): Promise<OperationResult> {
+async function apply(p: Plan, s: SyncOptions, api: AvalaClient, report: Reporter): Promise<ProcedureResult> {
   if (p.error !== undefined) throw p.error;
   if (p.planned === 'not-uploaded') {
     const what = `Dataset ${p.item.data.auto.owner}/${p.item.data.auto.slug} is not in Avala yet`;

@@ -4,7 +4,7 @@ import type { CloneRequest, Dataset, DatasetRef, Project } from '../api/types.ts
 import { ActionError } from '../errors.ts';
 import { type Attachments, resolveAttachments } from './datasets.ts';
 import type { Reporter } from './reporter.ts';
-import { describeProject, type OperationResult, PartialFailure } from './result.ts';
+import { describeProject, PartialFailure, type ProcedureResult } from './result.ts';
 import { transition } from './transition.ts';
 
 /** What one clone needs to know: one project from the template, on these datasets. */
@@ -41,7 +41,7 @@ async function cloneBody(s: CloneOptions, api: AvalaClient, report: Reporter): P
   return { source_project_uid: s.template, name: s.name, copy_collaborators: s.copyCollaborators, ...data };
 }
 
-export async function clone(s: CloneOptions, api: AvalaClient, report: Reporter): Promise<OperationResult> {
+export async function clone(s: CloneOptions, api: AvalaClient, report: Reporter): Promise<ProcedureResult> {
   const existing = s.existing !== undefined ? s.existing : s.owner ? await api.findByName(s.owner, s.name) : undefined;
   let project: Project;
   let created = false;

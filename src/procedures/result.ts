@@ -1,7 +1,7 @@
 import type { Project } from '../api/types.ts';
 
-/** What an operation did, for the outputs and the job summary. */
-export interface OperationResult {
+/** What a procedure did, for the outputs and the job summary. */
+export interface ProcedureResult {
   /** One sentence for the log and the summary: what was done. */
   summary: string;
   project?: Project;
@@ -42,9 +42,9 @@ export interface ItemResult {
  */
 export class PartialFailure extends Error {
   override readonly name = 'PartialFailure';
-  readonly result: OperationResult;
+  readonly result: ProcedureResult;
 
-  constructor(cause: unknown, result: OperationResult) {
+  constructor(cause: unknown, result: ProcedureResult) {
     super(cause instanceof Error ? cause.message : String(cause), { cause });
     this.result = result;
   }
