@@ -8,10 +8,11 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { REPOSITORY, startGitHubEmulator, WORKFLOW_TOKEN } from '../emulator/github.ts';
 import { DATASET, KEYS, TEMPLATES } from '../emulator/seed.ts';
 import { startEmulator } from '../emulator/server.ts';
 import { DIST, ROOT, runnerEnv } from '../test/support/run-action.ts';
@@ -24,6 +25,9 @@ interface Sample {
   ms: number;
   rssKb: number;
   connections: number;
+  /** Requests the Avala emulator received, and GitHub's. */
+  requests: number;
+  github: number;
 }
 
 if (!existsSync(TIME)) {
@@ -32,8 +36,34 @@ if (!existsSync(TIME)) {
 }
 
 const emulator = await startEmulator({ rateLimit: false });
+const github = await startGitHubEmulator();
 // The long list belongs to another owner, so that the clones' name lookups stay small.
 emulator.addProjects('dev@acme.com', 10_000);
+// An owner of 1,000 projects, "Bulk 00001" to "Bulk 01000", and checkouts of dataset directories: 500 of
+// those projects' datasets (every other one), and 3.
+emulator.addProjects('basicco', 1000, 'Bulk');
+const root = await mkdtemp(join(tmpdir(), 'avala-bench-ws-'));
+async function checkout(name: string, dirs: string[]): Promise<string> {
+  for (const dir of dirs) await mkdir(join(root, name, 'datasets', dir), { recursive: true });
+  return join(root, name);
+}
+const number = (n: number) => String(n).padStart(5, '0');
+const ws500 = await checkout(
+  '500',
+  Array.from({ length: 500 }, (_, i) => number(2 * i + 1)),
+);
+const ws3 = await checkout('3', ['00007', '00500', '00999']);
+const prEvent = join(root, 'pull_request.json');
+await writeFile(
+  prEvent,
+  JSON.stringify({
+    pull_request: {
+      number: 3,
+      head: { sha: 'ab'.repeat(20), repo: { full_name: REPOSITORY } },
+      base: { repo: { full_name: REPOSITORY } },
+    },
+  }),
+);
 
 async function once(
   script: string,
@@ -49,6 +79,8 @@ async function once(
     await writeFile(runEnv.GITHUB_STEP_SUMMARY as string, '');
     const rssFile = join(dir, 'rss');
     const connectionsBefore = emulator.connections;
+    const requestsBefore = emulator.requests.length;
+    const githubBefore = github.requests.length;
     const started = performance.now();
     await new Promise<void>((resolve, reject) => {
       execFile(
@@ -60,7 +92,13 @@ async function once(
     });
     const ms = performance.now() - started;
     const rssKb = Number((await readFile(rssFile, 'utf8')).trim().split('\n').at(-1));
-    return { ms, rssKb, connections: emulator.connections - connectionsBefore };
+    return {
+      ms,
+      rssKb,
+      connections: emulator.connections - connectionsBefore,
+      requests: emulator.requests.length - requestsBefore,
+      github: github.requests.length - githubBefore,
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -74,7 +112,8 @@ function median(values: number[]): number {
 
 interface Scenario {
   title: string;
-  bare: string;
+  /** The floor's script under bench/bare/, or the action itself (as the other side, with other inputs). */
+  bare: string | 'action';
   inputs: (i: number, side: string) => Record<string, string>;
   env?: (i: number) => Record<string, string>;
   /** Runs a side, when a run is long: the paced list takes 5 s. */
@@ -84,7 +123,8 @@ interface Scenario {
 /** A commit per run, so that each default name ({repo}-{sha}) is new. */
 const shaOf = (i: number) => `${(i + 100).toString(16).padStart(7, '0')}${'0'.repeat(33)}`;
 
-const scenarios: Record<'a' | 'a2' | 'b' | 'c' | 'c2', Scenario> = {
+const dirs = { 'api-key': KEYS.basic, template: TEMPLATES.image, 'dataset-dirs': 'datasets/*', owner: 'basicco' };
+const scenarios: Record<'a' | 'a2' | 'b' | 'c' | 'c2' | 'g' | 'g2' | 'h', Scenario> = {
   a: {
     title: 'one clone',
     bare: 'clone.mjs',
@@ -124,6 +164,41 @@ const scenarios: Record<'a' | 'a2' | 'b' | 'c' | 'c2', Scenario> = {
     bare: 'list.mjs',
     inputs: () => ({ 'api-key': KEYS.email, action: 'list', owner: 'dev@acme.com', limit: '1000' }),
   },
+  g: {
+    title: '500 dataset directories that all have their projects, for an owner of 1,000 (the floor: its listing)',
+    bare: 'list.mjs',
+    inputs: (_i, side): Record<string, string> =>
+      side === 'bare'
+        ? { 'api-key': KEYS.basic, owner: 'basicco', limit: '1000' }
+        : { ...dirs, name: 'Bulk {dataset}' },
+    env: () => ({ GITHUB_WORKSPACE: ws500 }),
+  },
+  g2: {
+    title: '3 dataset directories, for an owner of 1,000 (the floor: 3 name lookups)',
+    bare: 'lookups.mjs',
+    inputs: (_i, side): Record<string, string> =>
+      side === 'bare'
+        ? { 'api-key': KEYS.basic, owner: 'basicco', names: 'Bulk 00007\nBulk 00500\nBulk 00999' }
+        : { ...dirs, name: 'Bulk {dataset}' },
+    env: () => ({ GITHUB_WORKSPACE: ws3 }),
+  },
+  h: {
+    title: 'a pull request plan with pr-comment (the other side: the same plan without it)',
+    bare: 'action',
+    inputs: (_i, side) => ({
+      ...dirs,
+      name: 'Bulk {dataset}',
+      'dry-run': 'true',
+      'pr-comment': side === 'action' ? 'true' : 'false',
+      'github-token': WORKFLOW_TOKEN,
+    }),
+    env: () => ({
+      GITHUB_WORKSPACE: ws3,
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: prEvent,
+      GITHUB_API_URL: github.url,
+    }),
+  },
 };
 
 async function compare(key: keyof typeof scenarios): Promise<{ action: Sample[]; bare: Sample[] }> {
@@ -131,7 +206,7 @@ async function compare(key: keyof typeof scenarios): Promise<{ action: Sample[];
   const action: Sample[] = [];
   const bare: Sample[] = [];
   const run = async (side: 'action' | 'bare', i: number) => {
-    const script = side === 'action' ? DIST : join(here, 'bare', s.bare);
+    const script = side === 'action' || s.bare === 'action' ? DIST : join(here, 'bare', s.bare);
     const sample = await once(script, s.inputs(i, side), [], s.env?.(i + (side === 'bare' ? 1000 : 0)) ?? {});
     if (i >= 0) (side === 'action' ? action : bare).push(sample);
   };
@@ -179,7 +254,10 @@ async function endlessBody(): Promise<Sample[]> {
  */
 async function batch(): Promise<{ samples: Sample[]; floorMs: number; throttled: number }> {
   const limited = await startEmulator({ rateLimit: { limit: 30, windowMs: 10_000 } });
-  const datasets = Array.from({ length: 20 }, (_, i) => `d-${i + 1}`).join('\n');
+  const datasets = Array.from(
+    { length: 20 },
+    (_, i) => `${DATASET.slice(0, -2)}${String(i + 1).padStart(2, '0')}`,
+  ).join('\n');
   const samples: Sample[] = [];
   let throttled = 0;
   for (let i = 0; i < 3; i++) {
@@ -198,11 +276,16 @@ const results = {
   b: await compare('b'),
   c: await compare('c'),
   c2: await compare('c2'),
+  g: await compare('g'),
+  g2: await compare('g2'),
+  h: await compare('h'),
 };
 const batched = await batch();
 const endless = await endlessBody();
 const loaded = await bytesLoaded();
 await emulator.close();
+await github.close();
+await rm(root, { recursive: true, force: true });
 
 type Row = [string, string, string, string, string, string];
 const rows: Row[] = [];
@@ -246,6 +329,17 @@ rows.push([
   '',
   loaded.files.map(([f, size]) => `${f} ${(size / 1024).toFixed(0)} kB`).join(', '),
 ]);
+
+const requestsRow = (label: string, samples: Sample[], field: 'requests' | 'github', max: number) => {
+  const n = Math.max(...samples.map((sample) => sample[field]));
+  rows.push([label, String(n), '', '', n <= max ? `≤ ${max} ✓` : `≤ ${max} ✗`, 'the most of any run']);
+};
+row('g. 500 directories, all done: wall time', med(results.g.action, 'ms'), med(results.g.bare, 'ms'), ms, 1.3);
+requestsRow('g. 500 directories, all done: requests', results.g.action, 'requests', 10);
+row('g2. 3 directories, all done: wall time', med(results.g2.action, 'ms'), med(results.g2.bare, 'ms'), ms, 1.3);
+requestsRow('g2. 3 directories, all done: requests', results.g2.action, 'requests', 3);
+row('h. plan with pr-comment / without: wall time', med(results.h.action, 'ms'), med(results.h.bare, 'ms'), ms, 1.3);
+requestsRow('h. plan with pr-comment: GitHub requests', results.h.action, 'github', 2);
 
 row('e. 20 datasets at 30 requests / 10 s: wall time', med(batched.samples, 'ms'), batched.floorMs, ms, 1.15);
 const last = rows.at(-1);

@@ -78,8 +78,9 @@ export async function findDatasetDirs(workspace: string | undefined, globs: DirG
       }
       level = next;
     }
+    // Matched segment by segment, which is the whole glob, since no {…} group may hold a /.
     for (const dir of level.sort(byCodePoint)) {
-      if (matchesGlob(dir, glob) && !globs.exclude.some((ex) => matchesGlob(dir, ex))) found.add(dir);
+      if (!globs.exclude.some((ex) => matchesGlob(dir, ex))) found.add(dir);
     }
   }
   return checkNames([...found]);

@@ -10,6 +10,8 @@ export interface Item {
   datasetUid: string | null;
   /** The log group's title for this item. */
   title: string;
+  /** False for an item with nothing to do: its one line needs no group of its own. */
+  group?: boolean;
   run(): Promise<ProcedureResult>;
 }
 
@@ -32,7 +34,7 @@ export async function runItems(items: Item[], report: Reporter): Promise<ItemRes
       continue;
     }
     try {
-      const done = await report.group(item.title, item.run);
+      const done = item.group === false ? await item.run() : await report.group(item.title, item.run);
       const { summary, project, created, changed } = done;
       results.push({ input, datasetUid: done.datasetUid ?? item.datasetUid, summary, project, created, changed });
     } catch (thrown) {

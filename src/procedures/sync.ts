@@ -67,6 +67,8 @@ export async function sync(s: SyncOptions, api: AvalaClient, report: Reporter): 
       input: p.item.input,
       datasetUid: p.dataset?.uid ?? null,
       title: `Avala: ${p.item.input} → "${p.item.name}"${s.dryRun ? ' (dry run)' : ''}`,
+      // Hundreds of directories that need nothing would otherwise fill the log with groups of one line.
+      group: p.planned !== 'exists',
       run: () => apply(p, s, api, report),
     })),
     report,
