@@ -63,6 +63,9 @@ export async function renderActionYml(): Promise<{ current: string; expected: st
     .map((line) => {
       section = line.match(/^([a-z]+):/)?.[1] ?? section;
       input = line.match(/^ {2}([a-z-]+):$/)?.[1] ?? input;
+      if (section === 'outputs' && input === 'error-code' && /^ {4}description: /.test(line)) {
+        return `    description: ${quote(errorCodeText())}`;
+      }
       if (section !== 'inputs') return line;
       const description = line.match(/^ {4}description: (.*)$/)?.[1];
       if (description === undefined || !(input in INPUTS)) return line;
@@ -74,6 +77,15 @@ export async function renderActionYml(): Promise<{ current: string; expected: st
     })
     .join('\n');
   return { current, expected };
+}
+
+/** The error-code output's description: every code src/errors.ts declares that a failed run can set. */
+function errorCodeText(): string {
+  const codes = ERROR_CODES.map((e) => e.code as string);
+  const api = codes.filter((code) => code.includes('_'));
+  const own = codes.filter((code) => !code.includes('_') && !code.startsWith('http-'));
+  const named = own.filter((code) => code !== 'not-tried' && code !== 'unexpected');
+  return `A failed run: the API's code (${api.join(', ')}), else http-<status>, or ${named.join(', ')}; unexpected for a bug in the action. With several failed items, the first one's.`;
 }
 
 function unquote(value: string): string {

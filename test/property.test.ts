@@ -104,7 +104,8 @@ describe('arbitrary inputs', () => {
       }),
       { numRuns: 400 },
     );
-    expect(sent).toBeGreaterThan(50);
+    // About one case in eight gets past validation; this many shows the requests were looked at.
+    expect(sent).toBeGreaterThan(10);
   });
 
   it('as a process: requests under the API, or invalid-input and none', async () => {

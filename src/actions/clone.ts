@@ -102,7 +102,7 @@ export const cloneAction: ActionSpec<CloneSettings> = {
   title: (s) => {
     const [only] = s.items;
     const what = s.dirs
-      ? `onto the dataset directories ${s.dirs.globs.split('\n').join(', ')}`
+      ? `onto the dataset directories ${lines(s.dirs.globs)}`
       : s.items.length === 1 && only
         ? `as "${only.name}"`
         : `onto ${s.items.length} datasets`;
@@ -136,7 +136,7 @@ async function cloneDirs(
   report: Parameters<typeof sync>[2],
 ): Promise<ProcedureResult> {
   if (s.dirs.items.length === 0) {
-    const globs = s.dirs.globs.split('\n').join(', ');
+    const globs = lines(s.dirs.globs);
     report.warning(
       `No directory of the checkout matches dataset-dirs (${globs}): nothing to do.`,
       'Avala: no dataset directory',
@@ -151,4 +151,13 @@ async function cloneDirs(
     };
   }
   return sync({ ...s, owner: s.owner ?? '', items: s.dirs.items }, api, report);
+}
+
+/** The glob lines as a title or message names them. */
+function lines(globs: string): string {
+  return globs
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(', ');
 }

@@ -94,8 +94,11 @@ async function readyDataset(
   let dataset = first && first !== 'read' ? first : await findDataset(api, ref);
   if (dataset.status === 'created') return dataset;
   if (r.waitMs === 0 || r.dryRun) {
+    const then = r.dryRun
+      ? 'a run waits for it with wait-for-dataset, or clones onto it anyway without'
+      : 'cloning onto it anyway (wait-for-dataset waits for it)';
     report.warning(
-      `Dataset ${shown} is not created yet (status ${quote(dataset.status)}): cloning onto it anyway (wait-for-dataset waits for it).`,
+      `Dataset ${shown} is not created yet (status ${quote(dataset.status)}): ${then}.`,
       'Avala dataset not ready',
     );
     return dataset;

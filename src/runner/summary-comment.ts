@@ -6,8 +6,12 @@ import { attribute, MAX_ROWS, renderSummary, type SummaryInput } from './summary
  * fits; else what would change first, the rest as counts, and a link to the run.
  */
 export function renderComment(input: SummaryInput, maxChars: number, env: NodeJS.ProcessEnv): string {
-  const run = `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY ?? ''}/actions/runs/${env.GITHUB_RUN_ID ?? ''}`;
-  const link = `<p>Shortened to fit a comment: the whole summary is on <a href="${attribute(run)}">the workflow run</a>.</p>\n`;
+  const run = `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
+  const where =
+    env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
+      ? `<a href="${attribute(run)}">the workflow run</a>`
+      : 'the workflow run';
+  const link = `<p>Shortened to fit a comment: the whole summary is on ${where}.</p>\n`;
   const full = renderSummary(input, { rows: MAX_ROWS, unchanged: true, requests: false });
   const all = (input.items?.length ?? input.projects.length) <= MAX_ROWS;
   if (full.length <= maxChars && all) return full;
