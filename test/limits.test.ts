@@ -20,7 +20,7 @@ const clone = { template: TEMPLATES.image, dataset: DATASET, name: 'Fault batch'
 describe('timeouts', () => {
   it('a hung server fails a read within (retries + 1) × timeout plus backoff', async () => {
     fx.emu.inject({ method: 'GET', times: 5, fault: { kind: 'hang' } });
-    const r = await runProcess({ action: 'list', owner: 'acme', timeout: '0.5', retries: '1' });
+    const r = await run({ action: 'list', owner: 'acme', timeout: '0.5', retries: '1' });
     expect(r.exitCode).toBe(1);
     expect(r.outputs['error-code']).toBe('timeout');
     expect(fx.emu.calls('GET')).toHaveLength(2);
