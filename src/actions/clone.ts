@@ -1,6 +1,6 @@
 import type { DatasetRef } from '../api/types.ts';
 import { InputError } from '../inputs/errors.ts';
-import { optional, parseBoolean, parseChoice, parseNumber, parseUid, required } from '../inputs/validate.ts';
+import { parseBoolean, parseChoice, parseNumber, parseUid, required } from '../inputs/validate.ts';
 import { parseDatasetRef, parseList } from '../inputs/values.ts';
 import { runItems, summarizeItems } from '../procedures/batch.ts';
 import { type CloneOptions, clone } from '../procedures/clone.ts';
