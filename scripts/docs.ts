@@ -1,5 +1,5 @@
 /**
- * Keeps what the registry and src/errors.ts declare written out where users
+ * Keeps what the registry and src/error-codes.ts declare written out where users
  * read it: action.yml's list of actions and the actions each input names first;
  * README.md's inputs and outputs tables (from action.yml) and its error-code
  * table. `npm run docs` rewrites them; a test fails when they are stale.
@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { ACTIONS, usedBy } from '../src/actions/registry.ts';
-import { ERROR_CODES } from '../src/errors.ts';
+import { ERROR_CODES } from '../src/error-codes.ts';
 import { INPUTS, type InputName, type InputSpec } from '../src/inputs/inputs.ts';
 
 interface ActionYaml {
@@ -79,7 +79,7 @@ export async function renderActionYml(): Promise<{ current: string; expected: st
   return { current, expected };
 }
 
-/** The error-code output's description: every code src/errors.ts declares that a failed run can set. */
+/** The error-code output's description: every code src/error-codes.ts declares that a failed run can set. */
 function errorCodeText(): string {
   const codes = ERROR_CODES.map((e) => e.code as string);
   const api = codes.filter((code) => code.includes('_'));

@@ -8,7 +8,6 @@ import { checkProxyVariables } from './inputs/validate.ts';
 import { cancel, failItems, failRun } from './report.ts';
 import { githubRunner } from './runner/github.ts';
 import { type Hide, writeOutputs } from './runner/outputs.ts';
-import { writePullRequestComment } from './runner/pr-comment.ts';
 import type { Runner } from './runner/runner.ts';
 import { type SummaryInput, writeSummary } from './runner/summary.ts';
 import { renderComment } from './runner/summary-comment.ts';
@@ -73,6 +72,8 @@ export async function run(runner: Runner = githubRunner(), options: { signals?: 
 /** The summary as the pull request's comment too (rule 31): it never fails a run, and warns when not written. */
 async function comment(runner: Runner, job: Job, summary: SummaryInput, token: string, hide: Hide): Promise<void> {
   const { settings } = job;
+  // Loaded only for a comment: a run without pr-comment need not pay for its code at start-up.
+  const { writePullRequestComment } = await import('./runner/pr-comment.ts');
   await writePullRequestComment({
     env: runner.env,
     token,

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderActionYml, renderReadme } from '../scripts/docs.ts';
 import { ACTIONS, usedBy } from '../src/actions/registry.ts';
-import { ERROR_CODES } from '../src/errors.ts';
+import { ERROR_CODES } from '../src/error-codes.ts';
 import { INPUT_NAMES, INPUTS, type InputSpec } from '../src/inputs/inputs.ts';
 import { OUTPUTS } from '../src/runner/outputs.ts';
 import { VERSION } from '../src/version.ts';
@@ -161,7 +161,7 @@ describe('Marketplace and release', () => {
     expect(action.branding).toMatchObject({ icon: expect.any(String), color: expect.any(String) });
   });
 
-  it('the Troubleshooting table and action.yml name the error codes src/errors.ts declares', async () => {
+  it('the Troubleshooting table and action.yml name the error codes src/error-codes.ts declares', async () => {
     const action = parse(await read('action.yml')) as ActionYaml;
     const named = [
       ...(action.outputs['error-code']?.description ?? '').matchAll(
