@@ -51,8 +51,10 @@ const projects = { template: TEMPLATES.image, 'dataset-dirs': 'datasets/*', appr
 const plan = await step('Plan (dry run): what the push would make', { ...projects, 'dry-run': 'true' }, checkout);
 for (const dir of (plan['missing-datasets'] ?? '').split('\n').filter(Boolean)) {
   // What `avala datasets upload --source DIR --name … --slug … --owner acme --data-type image` does.
+  const slug = dir.slice(dir.lastIndexOf('/') + 1);
   console.log(`\n━━ Upload ${dir} (the workflow's avala datasets upload step)`);
-  emulator.datasets.add({ slug: dir.slice(dir.lastIndexOf('/') + 1), status: 'creating', readsLeft: 1 });
+  const dataset = emulator.datasets.add({ slug, status: 'creating', readsLeft: 1 });
+  console.log(`   → dataset acme/${slug} (${dataset.uid}), ${dataset.status} while Avala ingests it`);
 }
 const made = await step(
   'Apply: one approved project per directory, once Avala has ingested it',

@@ -191,13 +191,21 @@ const runUpload = (images: string, lidar: string, extra: Record<string, string> 
   run(script(uploadStep), environment(uploadStep, stepValues(images, lidar, key)), extra);
 
 describe('examples/dataset-projects.yml, as GitHub reads it', () => {
-  it('runs on pushes to main and pull requests under datasets/, nightly, and by hand', () => {
+  it('runs on pushes to main and pull requests under datasets/ or to itself, nightly, and by hand', () => {
+    // The pull request that adds the workflow gets a plan of the first run, which the merge then makes.
+    const paths = ['datasets/**', '.github/workflows/dataset-projects.yml'];
     expect(workflow.on).toMatchObject({
-      push: { branches: ['main'], paths: ['datasets/**'] },
-      pull_request: { paths: ['datasets/**'] },
+      push: { branches: ['main'], paths },
+      pull_request: { paths },
       schedule: [{ cron: expect.stringMatching(/^\S+ \S+ \* \* \*$/) }],
+      workflow_dispatch: { inputs: { 'max-new-projects': { default: '20' } } },
     });
-    expect(Object.keys(workflow.on)).toContain('workflow_dispatch');
+  });
+
+  it('every step of the action gets the cap a manual run may raise, 20 otherwise', () => {
+    const steps = [...apply.steps, ...plan.steps].filter((s) => s.uses?.startsWith('ORG/'));
+    expect(steps).toHaveLength(6);
+    for (const s of steps) expect(s.with?.['max-new-projects'], s.id).toBe('${{ inputs.max-new-projects || 20 }}');
   });
 
   it('applies on main outside pull requests; plans on pull requests, except from forks, which get no secrets', () => {
@@ -551,7 +559,7 @@ describe('every example', () => {
     expect(uses.length).toBeGreaterThan(others.length);
   });
 
-  it('are this workflow, which replaces dataset-upload.yml and dataset-plan.yml, and the nightly archive', () => {
+  it('are this workflow and the nightly archive', () => {
     expect([...exampleFiles].sort()).toEqual(['dataset-projects.yml', 'nightly-archive.yml']);
   });
 });
