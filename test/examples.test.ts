@@ -205,6 +205,7 @@ describe('examples/dataset-projects.yml, as GitHub reads it', () => {
   it('every step of the action gets the cap a manual run may raise, 20 otherwise', () => {
     const steps = [...apply.steps, ...plan.steps].filter((s) => s.uses?.startsWith('ORG/'));
     expect(steps).toHaveLength(6);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a template literal.
     for (const s of steps) expect(s.with?.['max-new-projects'], s.id).toBe('${{ inputs.max-new-projects || 20 }}');
   });
 

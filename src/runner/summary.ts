@@ -8,6 +8,7 @@ import type { RequestRecord } from '../api/http.ts';
 import type { Project } from '../api/types.ts';
 import { describeFailure } from '../errors.ts';
 import type { ItemResult, Planned } from '../procedures/result.ts';
+import { escapeLine } from './github.ts';
 import type { Runner } from './runner.ts';
 
 /** Rows of a table in the job summary; the full list is in the outputs. */
@@ -177,14 +178,8 @@ function prose(value: unknown, max = MAX_CELL): string {
 function inert(value: unknown, max = MAX_CELL): string {
   const text = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
   const cut = text.length > max ? `${text.slice(0, max)}…` : text;
-  return (
-    cut
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this escapes.
-      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) =>
-        c === '\n' ? '\\n' : c === '\t' ? ' ' : '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'),
-      )
-      .replace(/[&<>"'`*_[\]!#|~\\]/g, (c) => `&#${c.charCodeAt(0)};`)
-  );
+  // One line, as in the log; then HTML's and Markdown's characters as entities.
+  return escapeLine(cut).replace(/[&<>"'`*_[\]!#|~\\]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** A URL that passed our own check, as an attribute value. */
