@@ -1,10 +1,11 @@
+import { type Common, requestBounds } from './actions/common.ts';
 import { type Job, prepareJob } from './actions/registry.ts';
 import { AvalaClient } from './api/client.ts';
-import { HttpClient, type RequestRecord } from './api/http.ts';
+import { type FetchLike, HttpClient, type RequestRecord } from './api/http.ts';
 import { redact } from './api/text.ts';
 import { createFetch } from './api/transport.ts';
-import { API_KEY_ENV } from './inputs/inputs.ts';
-import { checkProxyVariables } from './inputs/validate.ts';
+import { API_KEY_ENV, withDefaults } from './inputs/inputs.ts';
+import { checkProxyVariables, parseBoolean } from './inputs/validate.ts';
 import { cancel, failItems, failRun } from './report.ts';
 import { githubRunner } from './runner/github.ts';
 import { type Hide, writeOutputs } from './runner/outputs.ts';
@@ -12,6 +13,8 @@ import type { Runner } from './runner/runner.ts';
 import { type SummaryInput, writeSummary } from './runner/summary.ts';
 import { renderComment } from './runner/summary-comment.ts';
 import { USER_AGENT } from './version.ts';
+
+const COMMENT_NOT_WRITTEN = 'Avala pull-request comment not written';
 
 /** The process the action runs in, for the signals by which the runner cancels a step. */
 export type Signals = Pick<NodeJS.Process, 'once' | 'off' | 'exit'>;
@@ -66,12 +69,44 @@ export async function run(runner: Runner = githubRunner(), options: { signals?: 
     options.signals?.off('SIGTERM', onSignal).off('SIGINT', onSignal);
   }
   await writeSummary(runner, summary);
-  if (job?.settings.prComment) await comment(runner, job, summary, githubToken, hide);
+  // A run whose inputs were refused still replaces its earlier plan on the pull request, with why it failed.
+  const settings = job?.settings ?? commentSettings(runner);
+  if (settings?.prComment) await comment(runner, settings, summary, githubToken, hide);
+}
+
+/** pr-comment and the bounds of its requests, read alone when the other inputs were refused. */
+function commentSettings(runner: Runner): Pick<Common, 'prComment' | 'timeoutMs' | 'retries'> | undefined {
+  const read = withDefaults((name) => runner.input(name));
+  try {
+    if (!parseBoolean('pr-comment', read('pr-comment'))) return undefined;
+  } catch {
+    return undefined;
+  }
+  try {
+    return { prComment: true, ...requestBounds(read) };
+  } catch {
+    // timeout or retries is what was refused: the defaults bound the comment's requests.
+    return { prComment: true, ...requestBounds(withDefaults(() => '')) };
+  }
 }
 
 /** The summary as the pull request's comment too (rule 31): it never fails a run, and warns when not written. */
-async function comment(runner: Runner, job: Job, summary: SummaryInput, token: string, hide: Hide): Promise<void> {
-  const { settings } = job;
+async function comment(
+  runner: Runner,
+  settings: Pick<Common, 'timeoutMs' | 'retries'>,
+  summary: SummaryInput,
+  token: string,
+  hide: Hide,
+): Promise<void> {
+  let fetch: FetchLike;
+  try {
+    fetch = await createFetch(runner.env);
+  } catch {
+    return runner.warning(
+      'The pull-request comment was not written: a proxy variable is not a URL.',
+      COMMENT_NOT_WRITTEN,
+    );
+  }
   // Loaded only for a comment: a run without pr-comment need not pay for its code at start-up.
   const { writePullRequestComment } = await import('./runner/pr-comment.ts');
   await writePullRequestComment({
@@ -80,7 +115,7 @@ async function comment(runner: Runner, job: Job, summary: SummaryInput, token: s
     render: (maxChars) => hide(renderComment(summary, maxChars, runner.env)),
     timeoutMs: settings.timeoutMs,
     retries: settings.retries,
-    fetch: await createFetch(runner.env),
+    fetch,
     log: { info: runner.info, warning: runner.warning },
   });
 }

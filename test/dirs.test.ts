@@ -222,7 +222,11 @@ describe('the action', () => {
     expect(r.summary).toContain(
       'Plan for 4 dataset directories: 1 to create and approve, 2 existing to approve, 0 unchanged, 1 not uploaded yet, 0 failed.',
     );
-    const order = ['would create', 'would approve', 'not uploaded yet'].map((s) => r.summary.indexOf(`<td>${s}</td>`));
+    const order = ['would create and approve', 'would approve', 'not uploaded yet'].map((s) =>
+      r.summary.indexOf(`<td>${s}</td>`),
+    );
+    // A project to create is named in the plan, as the reviewer will find it in Avala.
+    expect(r.summary).toContain(`<td><code>datasets-${DATASETS.street}</code></td><td></td>`);
     expect(order.every((at) => at > 0)).toBe(true);
     expect(order).toEqual([...order].sort((a, b) => a - b));
   });

@@ -218,6 +218,11 @@ describe('two runs racing', () => {
     expect([a?.outputs.status, b?.outputs.status]).toEqual(['active', 'active']);
     expect(named()).toHaveLength(1);
     expect(fx.emu.calls('POST', '/approve/').filter((q) => q.status === 200)).toHaveLength(1);
+    // What the other run found done is an info line: annotations are for what needs a person.
+    expect([...(a?.annotations ?? []), ...(b?.annotations ?? [])]).toEqual([]);
+    expect([...(a ? logLines(a) : []), ...(b ? logLines(b) : [])]).toContainEqual(
+      expect.stringMatching(/is already active: nothing to do\.$/),
+    );
   });
 });
 

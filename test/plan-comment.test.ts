@@ -117,6 +117,29 @@ describe('pr-comment on a pull request', () => {
     expect(github.comments(PR)).toEqual([]);
   });
 
+  it("sends GitHub's requests within the step's timeout and retries", async () => {
+    github.fault({ hang: true });
+    const started = performance.now();
+    const r = await plan({ timeout: '0.5', retries: '1' });
+    expect(r.exitCode).toBe(0);
+    expect(github.requests.map((q) => q.method)).toEqual(['GET', 'GET']);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(r.annotations).toEqual([
+      expect.objectContaining({ level: 'warning', message: expect.stringContaining('0.5 s') }),
+    ]);
+  });
+
+  it('replaces an earlier plan with why the run failed, when its inputs are refused', async () => {
+    await plan();
+    const r = await plan({ template: '../x' });
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs['error-code']).toBe('invalid-input');
+    const comments = github.comments(PR);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]?.body).toContain('Invalid template');
+    expect(comments[0]?.body).not.toContain('would create');
+  });
+
   it('on another event, warns once and asks nothing of GitHub', async () => {
     const r = await plan({}, { GITHUB_EVENT_NAME: 'push' });
     expect(r.exitCode).toBe(0);

@@ -378,4 +378,13 @@ describe('pr-comment when the comment cannot be written', () => {
     const lines = runs.flatMap((r) => [...r.infos, ...r.warnings.map((w) => w.message)]).join('\n');
     for (const token of [REVOKED_TOKEN, PERSONAL_TOKEN, FORK_TOKEN]) expect(lines).not.toContain(token.slice(4, 14));
   });
+
+  it('takes the token out of an error that echoes it before the message is shortened', async () => {
+    // Where a shortened message would cut it in two, a redaction after the cut would miss the part left.
+    github.fault({ status: 500, message: `${'x'.repeat(280)} token ${WORKFLOW_TOKEN} was not accepted` });
+    const { warnings } = await run({ retries: 0 });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.message).toContain(' token *** ');
+    expect(warnings[0]?.message).not.toContain(WORKFLOW_TOKEN.slice(0, 8));
+  });
 });

@@ -47,11 +47,18 @@ export function parseCommon(read: InputReader, apiKey: string): Common {
   return {
     apiKey: parseApiKey(apiKey),
     baseUrl: parseBaseUrl('base-url', read('base-url')),
-    timeoutMs: parseNumber('timeout', read('timeout'), { min: 0, max: 600, integer: false }) * 1000,
-    retries: parseNumber('retries', read('retries'), { min: 0, max: 10, integer: true }),
+    ...requestBounds(read),
     dryRun: parseBoolean('dry-run', read('dry-run')),
     owner: optional(read('owner'), (v) => parseOwner('owner', v)),
     prComment: parseBoolean('pr-comment', read('pr-comment')),
+  };
+}
+
+/** How long one request may take, and how often a failed one is tried again: Avala's and GitHub's alike. */
+export function requestBounds(read: InputReader): Pick<Common, 'timeoutMs' | 'retries'> {
+  return {
+    timeoutMs: parseNumber('timeout', read('timeout'), { min: 0, max: 600, integer: false }) * 1000,
+    retries: parseNumber('retries', read('retries'), { min: 0, max: 10, integer: true }),
   };
 }
 

@@ -72,7 +72,7 @@ export async function clone(s: CloneOptions, api: AvalaClient, report: Reporter)
       report.info(`Dry run: would send POST ${pathOf(api.transitionUrl(project.uid, 'approve'))}`);
     } else {
       try {
-        const outcome = await transition(api, project.uid, 'approve', s.owner, report);
+        const outcome = await transition(api, project.uid, 'approve', s.owner, report, 'info');
         project = outcome.project;
         approved = outcome.changed;
       } catch (error) {

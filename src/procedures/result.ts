@@ -34,6 +34,8 @@ export interface ItemResult {
   error?: unknown;
   /** In a dry run of dataset-dirs, what the item would do. */
   planned?: Planned;
+  /** With planned, the project it would make or change, for the reader: its name, and whether it is approved. */
+  plan?: { name: string; approve: boolean };
 }
 
 /**

@@ -73,7 +73,11 @@ export async function sync(s: SyncOptions, api: AvalaClient, report: Reporter): 
     })),
     report,
   );
-  const items: ItemResult[] = results.map((r, i) => (s.dryRun ? { ...r, planned: planOf(r, plans[i]) } : r));
+  const items: ItemResult[] = results.map((r, i) => {
+    const p = plans[i];
+    if (!s.dryRun || !p) return r;
+    return { ...r, planned: planOf(r, p), plan: { name: p.item.name, approve: s.approve } };
+  });
   const projects = items.flatMap((r) => (r.project ? [r.project] : []));
   const result: ProcedureResult = {
     summary: s.dryRun ? planHeadline(items, s.approve) : doneHeadline(items, s.approve),

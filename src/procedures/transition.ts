@@ -55,6 +55,8 @@ export async function transition(
   action: Transition,
   owner: string | undefined,
   report: Reporter,
+  /** How a change found done already is told: a notice when it was asked for, an info line within a clone. */
+  foundDone: 'notice' | 'info' = 'notice',
 ): Promise<{ project: Project; changed: boolean }> {
   const { to } = TRANSITIONS[action];
   try {
@@ -64,10 +66,9 @@ export async function transition(
     // The API refuses a transition from the wrong status with a 400: find out which status it is.
     const current = owner ? await api.findByUid(owner, uid) : undefined;
     if (current?.status === to) {
-      report.notice(
-        `Project ${describeProject(current)} is already ${to}: nothing to do.`,
-        `Avala project already ${to}`,
-      );
+      const said = `Project ${describeProject(current)} is already ${to}: nothing to do.`;
+      if (foundDone === 'info') report.info(said);
+      else report.notice(said, `Avala project already ${to}`);
       return { project: current, changed: false };
     }
     throw error.withAdvice(refusalAdvice(action, current, owner));

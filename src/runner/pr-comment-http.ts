@@ -6,6 +6,7 @@
 import { MAX_BODY_BYTES, readBody } from '../api/decode.ts';
 import type { FetchLike } from '../api/http-types.ts';
 import { backoffDelay, MAX_WAIT_MS, parseRetryAfter, RETRYABLE_STATUSES } from '../api/retry.ts';
+import { redactSecret } from '../api/text.ts';
 
 export type GitHubFailureKind = 'refused' | 'redirect' | 'timeout' | 'network' | 'too-large';
 
@@ -25,6 +26,8 @@ export class GitHubFailure extends Error {
 
 export interface GuardOptions {
   api: URL;
+  /** Taken out of every response as it arrives, before any of it is shortened or reported. */
+  token: string;
   fetch: FetchLike;
   timeoutMs: number;
   retries: number;
@@ -69,7 +72,8 @@ export function guardedFetch(o: GuardOptions): typeof globalThis.fetch {
           signal: AbortSignal.any(signals),
         });
         // The body is read under the same timeout: a server that stalls mid-body is a timeout too.
-        text = await readBody(response, MAX_BODY_BYTES);
+        const read = await readBody(response, MAX_BODY_BYTES);
+        text = read === undefined ? undefined : redactSecret(read, o.token);
       } catch (error) {
         const failure = networkFailure(error, where, o.timeoutMs);
         o.info(`${where} → ${failure.code} ${took()}`);
@@ -96,7 +100,11 @@ export function guardedFetch(o: GuardOptions): typeof globalThis.fetch {
         await o.sleep(wait);
         continue;
       }
-      return toResponse(url, status, response.headers, text);
+      const get = (name: string) => {
+        const value = response.headers.get(name);
+        return value === null ? null : redactSecret(value, o.token);
+      };
+      return toResponse(url, status, { get }, text);
     }
   };
 }

@@ -75,7 +75,16 @@ async function write(o: CommentOptions): Promise<CommentResult | string> {
   const random = o.random ?? Math.random;
   const retries = Number.isSafeInteger(o.retries) && o.retries > 0 ? o.retries : 0;
   const info = (message: string) => o.log.info(message);
-  const fetch = guardedFetch({ api, fetch: o.fetch, timeoutMs: o.timeoutMs, retries, info, sleep, random });
+  const fetch = guardedFetch({
+    api,
+    token: o.token,
+    fetch: o.fetch,
+    timeoutMs: o.timeoutMs,
+    retries,
+    info,
+    sleep,
+    random,
+  });
   // Loaded here only: it costs a tenth of a second of start-up that a run without pr-comment need not pay.
   const { getOctokit } = await import('@actions/github');
   const quiet = () => undefined;

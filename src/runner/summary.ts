@@ -115,7 +115,7 @@ function rank(order: Planned[], item: ItemResult): number {
 function itemRow(item: ItemResult, input: SummaryInput): string[] {
   const p = item.project;
   const done = item.planned
-    ? PLANNED[item.planned]
+    ? `${PLANNED[item.planned]}${item.planned === 'create' && item.plan?.approve ? ' and approve' : ''}`
     : item.created
       ? 'created'
       : item.changed
@@ -128,7 +128,14 @@ function itemRow(item: ItemResult, input: SummaryInput): string[] {
   const error = item.error === undefined ? undefined : describeFailure(item.error);
   const hide = input.hide ?? ((text: string) => text);
   const message = error ? hide(`${error.code}: ${error.message}`) : '';
-  return [code(item.input), code(p?.name), code(p?.uid), code(p?.status), prose(done), code(message)];
+  return [
+    code(item.input),
+    code(p?.name ?? item.plan?.name),
+    code(p?.uid),
+    code(p?.status),
+    prose(done),
+    code(message),
+  ];
 }
 
 function projectTable(projects: Project[], rows: number): string[] {
