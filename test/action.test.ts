@@ -75,6 +75,29 @@ describe('clone', () => {
     expect(r.outputs['task-type']).toBe('point-cloud-annotation');
   });
 
+  it('refuses a bare slug in dataset before any request, with a hint to write owner/slug', async () => {
+    const r = await run({ template: TEMPLATES.image, dataset: 'street-2026-w47' });
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs['error-code']).toBe('invalid-input');
+    expect(r.annotations[0]?.message).toBe(
+      'Invalid dataset "street-2026-w47": a dataset is a UID (8-4-4-4-12) or owner/slug. For the slug street-2026-w47, write owner/street-2026-w47, such as acme/street-2026-w47.',
+    );
+    expect(emu.requests).toEqual([]);
+  });
+
+  it('says which of the template and the dataset Avala could not find, when the dataset was just read', async () => {
+    const missing = '770a9600-a40d-63f6-c938-668877669999';
+    const read = await run({ template: missing, dataset: 'acme/street-2026-w47', name: 'No template' });
+    expect(read.outputs['error-code']).toBe('http-404');
+    expect(read.annotations[0]?.message).toContain(
+      `Avala has no template ${missing} that this key can see (dataset ${DATASET} exists: it was read just before)`,
+    );
+    const unread = await run({ template: missing, dataset: DATASET, name: 'No template' });
+    expect(unread.annotations[0]?.message).toContain(
+      `Avala has no template ${missing}, or no dataset or slice ${DATASET}, that this key can see`,
+    );
+  });
+
   it('approves the new project when asked, with one approve call', async () => {
     const r = await run({ template: TEMPLATES.image, name: 'Batch 1', approve: 'true', dataset: DATASET });
     expect(r.exitCode).toBe(0);
