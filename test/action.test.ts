@@ -3,6 +3,7 @@
  * read back as the runner reads them, against the emulator: every action and
  * each class of error. faults.test.ts runs the action as a process.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { COMPLETED_PROJECT, DATASET, KEYS, TEMPLATES } from '../emulator/seed.ts';
 import { type Emulator, startEmulator } from '../emulator/server.ts';
@@ -267,6 +268,18 @@ describe('list', () => {
     expect(r.outputs.count).toBe(String(projects.length));
     expect(r.outputs.uid).toBeUndefined();
     expect(r.everything).toContain(r.outputs.projects);
+  });
+
+  it('gives every project the same fields on every path: listed, created, changed (rule 32)', async () => {
+    const { projectFields } = JSON.parse(
+      readFileSync(new URL('./fixtures/contract.json', import.meta.url), 'utf8'),
+    ) as { projectFields: string[] };
+    const made = await run({ template: TEMPLATES.image, dataset: DATASET, name: 'Shape', owner: 'acme' });
+    const approved = await run({ action: 'approve', project: made.outputs.uid ?? '' });
+    const listed = await run({ action: 'list', owner: 'acme', name: 'Shape' });
+    for (const r of [made, approved, listed]) {
+      expect(Object.keys(JSON.parse(r.outputs.project ?? '{}')), r.outputs.project).toEqual(projectFields);
+    }
   });
 
   it('follows next across pages up to limit over one connection', async () => {

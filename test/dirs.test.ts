@@ -3,6 +3,7 @@
  * The discovery over real directories; lookups at scale against the emulator;
  * the action in process with GITHUB_WORKSPACE, and once as a process.
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,9 @@ import { useEmulator } from './support/fixtures.ts';
 import { type ActionRun, logLines, runAction } from './support/run-action.ts';
 
 const fx = useEmulator();
+const contract = JSON.parse(readFileSync(new URL('./fixtures/contract.json', import.meta.url), 'utf8')) as {
+  projectFields: string[];
+};
 let root: string;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'avala-dirs-'));
@@ -185,18 +189,7 @@ describe('the action', () => {
     });
     expect(r.annotations).toEqual([]);
     const project = JSON.parse(r.outputs.projects ?? '[]')[0];
-    expect(Object.keys(project)).toEqual([
-      'uid',
-      'name',
-      'task_type',
-      'status',
-      'is_active',
-      'visibility',
-      'is_imported',
-      'owner_name',
-      'short_description',
-      'industry_icon',
-    ]);
+    expect(Object.keys(project)).toEqual(contract.projectFields);
   });
 
   it('a dry run plans each directory, counts each kind, lists changes first and names what to upload', async () => {
