@@ -1,10 +1,13 @@
+import type { AvalaClient } from '../api/client.ts';
 import type { DatasetRef } from '../api/types.ts';
 import { InputError } from '../inputs/errors.ts';
+import { INPUTS } from '../inputs/inputs.ts';
 import { parseBoolean, parseChoice, parseNumber, parseUid, required } from '../inputs/validate.ts';
 import { parseDatasetRef, parseList } from '../inputs/values.ts';
 import { runItems, summarizeItems } from '../procedures/batch.ts';
 import { type CloneOptions, clone } from '../procedures/clone.ts';
 import type { Attachments } from '../procedures/datasets.ts';
+import type { Reporter } from '../procedures/reporter.ts';
 import type { ProcedureResult } from '../procedures/result.ts';
 import { type DirItem, sync } from '../procedures/sync.ts';
 import { type CloneItem, dirItems, mainRef, nameItems } from './clone-items.ts';
@@ -82,7 +85,7 @@ export const cloneAction: ActionSpec<CloneSettings> = {
         "Input 'if-exists: fail' needs 'owner' to look the name up; without it the API refuses a duplicate name (409).",
       );
     }
-    if (!dirs && read('max-new-projects') !== '20') {
+    if (!dirs && read('max-new-projects') !== INPUTS['max-new-projects'].default) {
       context.warn("Input 'max-new-projects' counts the projects of a dataset-dirs run only, and is ignored here.");
     }
     // The input that holds several values makes the items; the others' single values go with each.
@@ -132,8 +135,8 @@ export const cloneAction: ActionSpec<CloneSettings> = {
 
 async function cloneDirs(
   s: CloneSettings & { dirs: NonNullable<CloneSettings['dirs']> },
-  api: Parameters<typeof sync>[1],
-  report: Parameters<typeof sync>[2],
+  api: AvalaClient,
+  report: Reporter,
 ): Promise<ProcedureResult> {
   if (s.dirs.items.length === 0) {
     const globs = lines(s.dirs.globs);
