@@ -181,11 +181,11 @@ describe('pacing', () => {
         'base-url': limited.url,
         'api-key': KEYS.pro,
         template: TEMPLATES.image,
-        dataset: uids(5).join(','),
+        dataset: uids(3).join(','),
         owner: 'acme',
       });
       expect(r.exitCode, r.stdout).toBe(0);
-      expect(limited.calls()).toHaveLength(10);
+      expect(limited.calls()).toHaveLength(6);
       expect(limited.calls().filter((q) => q.status === 429)).toEqual([]);
       expect(logLines(r).filter((l) => l.startsWith('Rate limit reached')).length).toBeGreaterThan(0);
     } finally {

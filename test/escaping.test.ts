@@ -3,7 +3,7 @@
  * Markdown or HTML (rule 12), in the log and annotations it stays on one line.
  */
 import { describe, expect, it } from 'vitest';
-import { DATASET, TEMPLATES } from '../emulator/seed.ts';
+import { TEMPLATES } from '../emulator/seed.ts';
 import type { SummaryInput } from '../src/runner/summary.ts';
 import { renderComment } from '../src/runner/summary-comment.ts';
 import { useEmulator } from './support/fixtures.ts';
@@ -60,18 +60,5 @@ describe('the log and annotations', () => {
     expect(r.annotations[0]?.message).toContain('(status "creating\\n::error::injected\\nthird line")');
     expect(r.annotations[0]?.message).not.toContain('\n');
     expect(r.stdout.split('\n').filter((line) => line.startsWith('::error::injected'))).toEqual([]);
-  });
-
-  it('a dataset with no status is not ready: waited for, then failed, and nothing is cloned', async () => {
-    fx.emu.datasets.add({ slug: 'statusless', status: undefined });
-    const r = await fx.run({
-      template: TEMPLATES.image,
-      dataset: `acme/statusless,${DATASET}`,
-      'wait-for-dataset': '1',
-    });
-    expect(r.exitCode).toBe(1);
-    const results = JSON.parse(r.outputs.results ?? '[]') as Array<{ error_code: string | null }>;
-    expect(results.map((e) => e.error_code)).toEqual(['dataset-not-ready', null]);
-    expect(fx.emu.calls('POST')).toHaveLength(1);
   });
 });

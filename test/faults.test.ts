@@ -21,19 +21,6 @@ describe('retries', () => {
     expect(logLines(r)).toContain('Waiting 0.8 s as Retry-After asks');
   });
 
-  it('429 waits for Retry-After given as an HTTP date', async () => {
-    // The policy's own test covers dates at length; one real wait shows the header read end to end.
-    const at = new Date(Math.ceil(Date.now() / 1000) * 1000 + 1000).toUTCString();
-    fx.emu.inject({ method: 'GET', fault: { kind: 'status', status: 429, retryAfter: at } });
-    const started = Date.now();
-    const r = await run({ action: 'list', owner: 'acme' });
-    expect(r.exitCode).toBe(0);
-    expect(statuses('GET')).toEqual([429, 200]);
-    expect(fx.emu.requests[1]?.path).toBeDefined();
-    expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(at));
-    expect(Date.now() - started).toBeLessThan(12_000);
-  });
-
   it('fails at once when Retry-After asks for longer than the action waits', async () => {
     fx.emu.inject({ method: 'GET', fault: { kind: 'status', status: 429, retryAfter: '3600' } });
     const r = await run({ action: 'list', owner: 'acme' });
@@ -59,7 +46,8 @@ describe('retries', () => {
     expect(named()[0]?.status).toBe('active');
   });
 
-  it.each([500, 502, 503, 504])('GET is retried after %i with backoff', async (status) => {
+  // One status in real time; the policy's own test covers each retryable status, on no clock at all.
+  it.each([502])('GET is retried after %i with backoff', async (status) => {
     fx.emu.inject({ method: 'GET', times: 2, fault: { kind: 'status', status } });
     const r = await run({ action: 'list', owner: 'acme' });
     expect(r.exitCode).toBe(0);

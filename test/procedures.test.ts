@@ -119,6 +119,26 @@ describe('readiness', () => {
     expect(told.filter((t) => t.startsWith('info: Dataset'))).toHaveLength(7);
     expect(emu.calls('POST')).toEqual([]);
   });
+
+  it('takes a dataset without a status for one not created yet: waited for, then failed, nothing cloned', async () => {
+    const { api, report } = harness();
+    emu.datasets.add({ slug: 'statusless', status: undefined });
+    let clock = 0;
+    const sleep = async (ms: number) => {
+      clock += ms;
+    };
+    const failure = await clone(
+      options({ data: { image: { owner: 'acme', slug: 'statusless' } }, waitMs: 3000, sleep, now: () => clock }),
+      api,
+      report,
+    ).then(
+      () => undefined,
+      (e: unknown) => e as Error & { errorCode: string },
+    );
+    expect(failure?.errorCode).toBe('dataset-not-ready');
+    expect(failure?.message).toContain('still not created (status (none))');
+    expect(emu.calls('POST')).toEqual([]);
+  });
 });
 
 describe('changeStatus', () => {

@@ -15,7 +15,7 @@ const decision = (method: string, outcome: Outcome, over: Partial<PolicyInput> =
 
 describe('decide', () => {
   it('retries a read after a server error or a reset, with backoff that grows with the attempt', () => {
-    expect(decision('GET', status(502))).toEqual({ action: 'wait', ms: 250 });
+    for (const code of [500, 502, 503, 504]) expect(decision('GET', status(code))).toEqual({ action: 'wait', ms: 250 });
     expect(decision('GET', network('ECONNRESET'), { attempt: 2 })).toEqual({ action: 'wait', ms: 1000 });
   });
 
