@@ -94,9 +94,9 @@ describe('clone', () => {
 });
 
 describe('readiness', () => {
-  it('reads a dataset after 1, 2, 4, 8 s and then every 10 s, up to wait-for-dataset, then fails the item', async () => {
+  /** A clone onto acme/<slug> under a fake clock: the sleeps it took, what it told, how it failed. */
+  async function waitFor(slug: string, waitMs: number) {
     const { api, report, told } = harness();
-    emu.datasets.add({ slug: 'stuck', status: 'creating' });
     let clock = 0;
     const sleeps: number[] = [];
     const sleep = async (ms: number) => {
@@ -104,13 +104,19 @@ describe('readiness', () => {
       clock += ms;
     };
     const failure = await clone(
-      options({ data: { image: { owner: 'acme', slug: 'stuck' } }, waitMs: 40_000, sleep, now: () => clock }),
+      options({ data: { image: { owner: 'acme', slug } }, waitMs, sleep, now: () => clock }),
       api,
       report,
     ).then(
       () => undefined,
       (e: unknown) => e as Error & { errorCode: string },
     );
+    return { failure, sleeps, told };
+  }
+
+  it('reads a dataset after 1, 2, 4, 8 s and then every 10 s, up to wait-for-dataset, then fails the item', async () => {
+    emu.datasets.add({ slug: 'stuck', status: 'creating' });
+    const { failure, sleeps, told } = await waitFor('stuck', 40_000);
     expect(sleeps).toEqual([1000, 2000, 4000, 8000, 10_000, 10_000, 5000]);
     expect(failure?.errorCode).toBe('dataset-not-ready');
     expect(failure?.message).toBe(
@@ -121,20 +127,8 @@ describe('readiness', () => {
   });
 
   it('takes a dataset without a status for one not created yet: waited for, then failed, nothing cloned', async () => {
-    const { api, report } = harness();
     emu.datasets.add({ slug: 'statusless', status: undefined });
-    let clock = 0;
-    const sleep = async (ms: number) => {
-      clock += ms;
-    };
-    const failure = await clone(
-      options({ data: { image: { owner: 'acme', slug: 'statusless' } }, waitMs: 3000, sleep, now: () => clock }),
-      api,
-      report,
-    ).then(
-      () => undefined,
-      (e: unknown) => e as Error & { errorCode: string },
-    );
+    const { failure } = await waitFor('statusless', 3000);
     expect(failure?.errorCode).toBe('dataset-not-ready');
     expect(failure?.message).toContain('still not created (status (none))');
     expect(emu.calls('POST')).toEqual([]);
