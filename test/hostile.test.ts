@@ -41,7 +41,11 @@ describe('text from the API cannot issue workflow commands', () => {
   });
 
   it('a listed page of hostile projects reaches the outputs intact and the log escaped', async () => {
-    fx.emu.inject({ method: 'GET', fault: { kind: 'patch', project: { uid: 'u\n::error::x', name: injected } } });
+    // A uid is one line of printable ASCII or a bad response (test/forged-lines.test.ts); the rest may hold anything.
+    fx.emu.inject({
+      method: 'GET',
+      fault: { kind: 'patch', project: { name: injected, status: 'active\n::error::x' } },
+    });
     const r = await run({ action: 'list', owner: 'acme', limit: '3' });
     expect(r.exitCode).toBe(0);
     expect(errors(r)).toEqual([]);

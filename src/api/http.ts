@@ -15,6 +15,7 @@ import { AvalaError, type AvalaErrorOptions, type FailureKind } from './errors.t
 import type { FetchLike, HttpOptions, Recovery, SendOptions } from './http-types.ts';
 import { decide, type Outcome } from './policy.ts';
 import { RateLimit } from './rate-limit.ts';
+import { MalformedAnswer } from './shapes.ts';
 import { redactSecret } from './text.ts';
 
 export type { FetchLike, HttpOptions, Logger, Recovery, RequestRecord, SendOptions } from './http-types.ts';
@@ -131,7 +132,7 @@ export class HttpClient {
         if (json.ok) return { value: { parsed: request.parse(json.value) } };
       } catch (thrown) {
         const detail = thrown instanceof Error ? thrown.message : String(thrown);
-        return this.#unusable(common, detail);
+        return this.#unusable(common, detail, thrown instanceof MalformedAnswer ? 'bad-response' : 'http');
       }
       return this.#unusable(common, json.ok ? '' : json.problem);
     }

@@ -1,6 +1,29 @@
 /** Checks that responses have the shapes the action relies on; each throws a description of what is wrong. */
-import { isObject } from './text.ts';
+import { isObject, shorten } from './text.ts';
 import { type Dataset, type Page, PROJECT_FIELDS, type Project } from './types.ts';
+
+/**
+ * An answer no API sends, whatever its status says: reported as `bad-response`.
+ * Other shape errors are plain TypeErrors, reported under the response's status.
+ */
+export class MalformedAnswer extends TypeError {
+  override readonly name = 'MalformedAnswer';
+}
+
+/**
+ * A uid goes on a line of its own in `uids` and `created-uids`, and into request
+ * paths: one with a newline or a space would add a line, and so a project, that
+ * a later step acts on. Printable ASCII without spaces (0x21–0x7E) cannot.
+ */
+const ONE_TOKEN = /^[\x21-\x7e]+$/;
+
+function checkUid(uid: unknown, what: 'project' | 'dataset'): string {
+  if (typeof uid !== 'string' || uid === '') throw new TypeError(`the response is a ${what} without a uid`);
+  if (ONE_TOKEN.test(uid)) return uid;
+  throw new MalformedAnswer(
+    `the response is a ${what} whose uid ${JSON.stringify(shorten(uid, 60))} is not one line of printable ASCII`,
+  );
+}
 
 /**
  * A project in the one shape every output gives (contract rule 32): the
@@ -9,9 +32,9 @@ import { type Dataset, type Page, PROJECT_FIELDS, type Project } from './types.t
  */
 export function parseProject(json: unknown): Project {
   if (!isObject(json)) throw new TypeError('the response is not a project object');
-  if (typeof json.uid !== 'string' || json.uid === '') throw new TypeError('the response is a project without a uid');
-  if (typeof json.name !== 'string') throw new TypeError(`project ${json.uid} has no name`);
-  if (typeof json.status !== 'string') throw new TypeError(`project ${json.uid} has no status`);
+  const uid = checkUid(json.uid, 'project');
+  if (typeof json.name !== 'string') throw new TypeError(`project ${uid} has no name`);
+  if (typeof json.status !== 'string') throw new TypeError(`project ${uid} has no status`);
   return Object.fromEntries(PROJECT_FIELDS.map((field) => [field, json[field] ?? null])) as unknown as Project;
 }
 
@@ -23,8 +46,9 @@ export function parsePage(json: unknown): Page {
   return { next: typeof json.next === 'string' ? json.next : null, results: json.results.map(parseProject) };
 }
 
+/** A dataset or slice: its uid goes into the clone's body, request paths and the results output. */
 export function parseDataset(json: unknown): Dataset {
   if (!isObject(json)) throw new TypeError('the response is not a dataset object');
-  if (typeof json.uid !== 'string' || json.uid === '') throw new TypeError('the response is a dataset without a uid');
+  checkUid(json.uid, 'dataset');
   return json as Dataset;
 }
