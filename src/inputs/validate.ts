@@ -48,10 +48,36 @@ const UID = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,98}[A-Za-z0-9])?$/;
 
 export function parseUid(input: string, value: string, what: string): string {
   if (UID.test(value)) return value;
+  const pasted = pastedUid(input, value, what);
+  if (pasted) throw pasted;
   throw new InputError(
     input,
     `Invalid ${input} ${show(value)}. Expected ${what} such as 770a9600-a40d-63f6-c938-668877660000 (letters, digits and hyphens).`,
   );
+}
+
+/** An 8-4-4-4-12 run of letters and digits standing on its own inside a longer value. */
+const UID_RUN =
+  /(?<![A-Za-z0-9])[A-Za-z0-9]{8}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{12}(?![A-Za-z0-9])/g;
+/** A scheme (https://) or a host name followed by a path (app.avala.ai/...). */
+const URL_LIKE = /^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\/)/;
+
+/**
+ * For a value pasted from Avala's address bar (or with the UID among other
+ * text), the error that names the UID in full: show() would cut a URL short
+ * just before the part that matters. The URL itself is not echoed.
+ */
+export function pastedUid(input: string, value: string, what: string): InputError | undefined {
+  const runs = [...new Set(value.match(UID_RUN))].slice(0, 3);
+  const url = URL_LIKE.test(value);
+  if (runs.length === 0 && !url) return undefined;
+  const the = what.replace(/^an? /, 'the ');
+  const found = runs.length === 1 ? `: ${runs[0]}.` : `, one of: ${runs.join(', ')}.`;
+  let message: string;
+  if (!url) message = `Invalid ${input} ${show(value)}: paste ${the} alone${found}`;
+  else if (runs.length === 0) message = `Invalid ${input}: it is a URL with no UID in it; paste ${the} (8-4-4-4-12).`;
+  else message = `Invalid ${input}: it is a URL; paste ${the} from it${found}`;
+  return new InputError(input, message);
 }
 
 /** Usernames and e-mail addresses; no '/', '?', '#', '%', white space or '..' that could change the path. */

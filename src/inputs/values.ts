@@ -1,7 +1,7 @@
 /** Inputs that hold several values, and the dataset references they may name. */
 import type { DatasetRef } from '../api/types.ts';
 import { InputError, show } from './errors.ts';
-import { parseOwner } from './validate.ts';
+import { parseOwner, pastedUid } from './validate.ts';
 
 /** One value per line or comma-separated, blanks dropped, each value once, in the order given. */
 export function parseList(value: string): string[] {
@@ -46,6 +46,8 @@ export function parseDatasetRef(input: string, value: string, what: 'dataset' | 
       `Invalid ${input} ${show(value)}: a ${what} is a UID (8-4-4-4-12) or owner/slug. For the slug ${value}, write owner/${value}, such as acme/${value}.`,
     );
   }
+  const pasted = pastedUid(input, value, `a ${what} UID`);
+  if (pasted) throw pasted;
   throw new InputError(
     input,
     `Invalid ${input} ${show(value)}. Expected a ${what} UID such as 770a9600-a40d-63f6-c938-668877660000, or owner/slug such as acme/street-2026-w47 (a slug has lower-case letters, digits, - and _).`,
