@@ -75,6 +75,14 @@ export class AvalaError extends ActionError {
   }
 }
 
+/**
+ * An answer no API sends, whatever its status says: reported as `bad-response`.
+ * Other shape errors are plain TypeErrors, reported under the response's status.
+ */
+export class MalformedAnswer extends TypeError {
+  override readonly name = 'MalformedAnswer';
+}
+
 /** The action's `error-code` for a failed call: the API's code, else http-<status>, else the kind. */
 function errorCodeOf(o: AvalaErrorOptions): ErrorCode {
   if (o.apiCode) return o.apiCode;

@@ -11,11 +11,10 @@ import {
   succeeded,
   unknownOutcome,
 } from './decode.ts';
-import { AvalaError, type AvalaErrorOptions, type FailureKind } from './errors.ts';
+import { AvalaError, type AvalaErrorOptions, type FailureKind, MalformedAnswer } from './errors.ts';
 import type { FetchLike, HttpOptions, Recovery, SendOptions } from './http-types.ts';
 import { decide, type Outcome } from './policy.ts';
 import { RateLimit } from './rate-limit.ts';
-import { MalformedAnswer } from './shapes.ts';
 import { redactSecret } from './text.ts';
 
 export type { FetchLike, HttpOptions, Logger, Recovery, RequestRecord, SendOptions } from './http-types.ts';

@@ -1,14 +1,7 @@
 /** Checks that responses have the shapes the action relies on; each throws a description of what is wrong. */
+import { MalformedAnswer } from './errors.ts';
 import { isObject, shorten } from './text.ts';
 import { type Dataset, type Page, PROJECT_FIELDS, type Project } from './types.ts';
-
-/**
- * An answer no API sends, whatever its status says: reported as `bad-response`.
- * Other shape errors are plain TypeErrors, reported under the response's status.
- */
-export class MalformedAnswer extends TypeError {
-  override readonly name = 'MalformedAnswer';
-}
 
 /**
  * A uid goes on a line of its own in `uids` and `created-uids`, and into request
