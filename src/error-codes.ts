@@ -115,6 +115,24 @@ export const ERROR_CODES = [
     fix: 'Check the plan; if it is right, raise max-new-projects for one run (the message says to what), then set it back.',
   },
   {
+    code: 'too-many-stops',
+    cause:
+      'A config run (or its plan) would pause, cancel or archive more projects than max-stops allows; nothing was sent.',
+    fix: 'Check the plan; if it is right, raise max-stops for one run (the message says to what), then set it back.',
+  },
+  {
+    code: 'invalid-transition',
+    cause:
+      "The config file's projects entry asks for a status Avala cannot reach from the project's (an archive of an active project); only that item failed, before anything changed.",
+    fix: 'Follow the way the message gives (cancel it first: status: canceled), or change the entry.',
+  },
+  {
+    code: 'project-not-found',
+    cause:
+      "A projects entry's project UID is not among the owner's projects that the key can see (only that item failed).",
+    fix: 'Check the UID and owner, and that the key belongs to the account that owns the project.',
+  },
+  {
     code: 'not-tried',
     cause: 'In results only: the item was left out because an earlier one failed in a way that would fail it too.',
     fix: "Mend the earlier item's error, then re-run with owner.",

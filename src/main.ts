@@ -38,6 +38,8 @@ export async function run(runner: Runner = githubRunner(), options: { signals?: 
     job = await readJob(runner, apiKey);
     checkProxyVariables(runner.env);
     const { settings } = job;
+    if (settings.modeWhy)
+      runner.notice(`${settings.modeWhy}. Set mode: apply or plan to choose.`, 'Avala: a plan, not an apply');
     http = new HttpClient({
       baseUrl: settings.baseUrl,
       apiKey: settings.apiKey,
@@ -54,6 +56,12 @@ export async function run(runner: Runner = githubRunner(), options: { signals?: 
     const failed = items.filter((item) => item.error !== undefined);
     // One item that failed is said by its error line alone; a run of several says its counts too.
     if (items.length > 1 || failed.length === 0) runner.info(result.summary);
+    if (result.orphans?.length) {
+      runner.warning(
+        `${result.orphans.length} orphan project${result.orphans.length === 1 ? '' : 's'}: made by this name pattern for datasets that no directory or projects entry names any more. Nothing is sent for ${result.orphans.length === 1 ? 'it' : 'them'}; a projects entry with a status stops one (the orphans output lists them).`,
+        'Avala: orphan projects',
+      );
+    }
     await writeOutputs(runner, result, hide);
     if (failed.length > 0) {
       summary = failItems(runner, job, result, hide, requests);
@@ -61,7 +69,15 @@ export async function run(runner: Runner = githubRunner(), options: { signals?: 
       // Item by item when there are several, or when an item has no project to show (a dry run's plan).
       const several = items.length > 1 || items.some((item) => !item.project) ? items : undefined;
       const projects = result.projects ?? (result.project ? [result.project] : []);
-      summary = { title: job.title, text: result.summary, failed: false, projects, items: several, requests };
+      summary = {
+        title: job.title,
+        text: result.summary,
+        lines: result.lines,
+        failed: false,
+        projects,
+        items: several,
+        requests,
+      };
     }
   } catch (error) {
     summary = await failRun(runner, error, job, hide, requests);
@@ -133,5 +149,6 @@ export function readJob(runner: Runner, apiKey: string): Promise<Job> {
     apiKey,
     warn: (message) => runner.warning(message),
     workflow: runner.workflow,
+    env: runner.env,
   });
 }

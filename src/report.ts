@@ -42,7 +42,18 @@ export async function failRun(
   const said = partial && partial.summary !== message ? `${hide(partial.summary)} ${text}` : text;
   // A plan told in full keeps its own heading: the reader sees what was planned, then why the step failed.
   const heading = items && job ? job.title : title;
-  return { title: heading, text: said, failed: true, projects, items, hide, requests, code, docUrl };
+  return {
+    title: heading,
+    text: said,
+    lines: partial?.lines,
+    failed: true,
+    projects,
+    items,
+    hide,
+    requests,
+    code,
+    docUrl,
+  };
 }
 
 /** A run some of whose items failed: each failure said once, the first one's code as error-code. */
@@ -74,6 +85,7 @@ export function failItems(
   return {
     title: several ? job.title : `Avala ${job.settings.action} failed`,
     text: hide(several ? result.summary : first.message),
+    lines: result.lines,
     failed: true,
     projects: result.projects ?? [],
     items: several ? items : undefined,

@@ -448,7 +448,7 @@ describe('job summary', () => {
   it('says what was done and lists the project and the requests', async () => {
     const r = await run({ template: TEMPLATES.image, name: 'Summary <b>', approve: 'true', dataset: DATASET });
     expect(r.summary).toContain('<h3>✅ Avala: clone template');
-    expect(r.summary).toContain('Created project &#34;Summary &#60;b&#62;&#34;');
+    expect(r.summary).toContain('Created project <code>&#34;Summary &#60;b&#62;&#34;</code>');
     expect(r.summary).toMatch(
       /<td><code>[0-9a-f-]{36}<\/code><\/td><td><code>Summary &#60;b&#62;<\/code><\/td><td><code>active<\/code><\/td><td><code>image-annotation<\/code><\/td><td><code>acme<\/code><\/td>/,
     );

@@ -170,7 +170,7 @@ describe('the action', () => {
       count: '2',
       failed: '2',
     });
-    expect(logLines(again)).toContain('4 dataset directories: 0 created, 0 existing approved, 2 unchanged, 2 failed.');
+    expect(logLines(again)).toContain('Started 0 billable projects and stopped 0; 2 unchanged, 0 skipped, 2 failed.');
   });
 
   it('with everything done, sends only the lookups and sets every output', async () => {
@@ -213,7 +213,7 @@ describe('the action', () => {
     ]);
     expect(r.outputs['missing-datasets']).toBe('datasets/new-one');
     expect(r.summary).toContain(
-      'Plan for 4 dataset directories: 1 to create and approve, 2 existing to approve, 0 unchanged, 1 not uploaded yet, 0 failed.',
+      'Would start 3 billable projects (1 create and approve, 2 approve) and stop 0. 0 unchanged, 1 not uploaded yet, 0 skipped, 0 failed.',
     );
     const order = ['would create and approve', 'would approve', 'not uploaded yet'].map((s) =>
       r.summary.indexOf(`<td>${s}</td>`),
@@ -231,7 +231,7 @@ describe('the action', () => {
     expect(r.outputs['error-code']).toBe('too-many-projects');
     expect(fx.emu.calls('POST')).toEqual([]);
     expect(r.annotations[0]?.message).toMatch(
-      /^This run would make 2 billable starts \(2 projects to create and approve, 0 existing projects to approve\), more than max-new-projects allows \(1\): nothing was created or approved\. If the plan is right, run once with max-new-projects: 2/,
+      /^This run would make 2 billable starts \(2 to create and approve\) \(max-new-projects: 1\), more than max-new-projects allows: nothing was created or changed\. If the plan is right, run once with max-new-projects: 2 \(or more\), then set it back\.$/,
     );
     // The plan counts the directory not uploaded yet: the upload after it makes a third project to create.
     const plan = await run(ws, { 'max-new-projects': '2', 'dry-run': 'true' });

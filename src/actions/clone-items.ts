@@ -21,8 +21,8 @@ export function mainRef(data: Attachments): DatasetRef | undefined {
   return data.image ?? data.lidar ?? data.slice ?? data.auto;
 }
 
-/** The default name with dataset-dirs, and for several datasets: a later run finds each project by it. */
-const DIRS_NAME = '{repo}-{dataset}';
+/** The default name with dataset-dirs or config, and for several datasets: a later run finds each project by it. */
+export const DIRS_NAME = '{repo}-{dataset}';
 
 function nameValues(workflow: WorkflowContext): { repo: string | undefined; sha: string | undefined } {
   return {
@@ -64,30 +64,73 @@ export async function dirItems(
     );
   }
   const name = read('name');
-  const used = placeholders('name', name || DIRS_NAME);
-  if (name && !used.has('dataset')) {
-    throw new InputError(
-      'name',
-      `Invalid name ${show(name)}: with dataset-dirs it must contain {dataset}, since one directory today may be several tomorrow.`,
-    );
-  }
-  if (used.has('sha')) {
-    throw new InputError(
-      'name',
-      `Invalid name ${show(name)}: with dataset-dirs it must not contain {sha}, or every run would make new projects for the same directories ({{sha}} is literal text).`,
-    );
-  }
+  checkDirsName('name', name, workflow);
   if (read('if-exists') === 'fail') {
     throw new InputError(
       'if-exists',
       'Invalid if-exists: fail with dataset-dirs would fail every run after the first, which finds the projects it made. Use reuse.',
     );
   }
-  // The pattern is checked even when no directory matches, so a mistake shows on the first run.
-  fillName('name', name || DIRS_NAME, { dataset: 'x', ...nameValues(workflow) });
   const dirs = await findDatasetDirs(workflow.workspace, parseDirGlobs(value));
   const data = dirs.map((dir) => ({ auto: { owner, slug: slugOf(dir) } }));
   return nameItems(name, data, workflow, { inputs: dirs, pattern: DIRS_NAME });
+}
+
+/**
+ * A name pattern for datasets of the checkout: it holds {dataset}, since one
+ * directory today may be several tomorrow, and no {sha}, or every run would
+ * make new projects. Checked even when nothing matches, so a mistake shows on the first run.
+ */
+export function checkDirsName(input: string, name: string, workflow: WorkflowContext): void {
+  const used = placeholders(input, name || DIRS_NAME);
+  if (name && !used.has('dataset')) {
+    throw new InputError(
+      input,
+      `Invalid ${input} ${show(name)}: with dataset directories it must contain {dataset}, since one directory today may be several tomorrow.`,
+    );
+  }
+  if (used.has('sha')) {
+    throw new InputError(
+      input,
+      `Invalid ${input} ${show(name)}: with dataset directories it must not contain {sha}, or every run would make new projects for the same directories ({{sha}} is literal text).`,
+    );
+  }
+  fillName(input, name || DIRS_NAME, { dataset: 'x', ...nameValues(workflow) });
+}
+
+/**
+ * The slug a project name was made for by the pattern, if the pattern gives
+ * that name for some slug: how orphans are told (rule 35). Undefined too for
+ * a pattern without {repo}, which cannot tell this repository's projects.
+ */
+export function slugMatcher(
+  name: string,
+  workflow: WorkflowContext,
+): ((project: string) => string | undefined) | undefined {
+  const pattern = name || DIRS_NAME;
+  const values = nameValues(workflow);
+  if (!placeholders('name', pattern).has('repo') || !values.repo) return undefined;
+  const source = pattern
+    .split(/(\{\{|\}\}|\{dataset\}|\{repo\})/)
+    .map((part) =>
+      part === '{dataset}'
+        ? '([a-z0-9][a-z0-9_-]{0,99})'
+        : part === '{repo}'
+          ? '[^]*?'
+          : (part === '{{' ? '{' : part === '}}' ? '}' : part).replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
+    .join('');
+  const regex = new RegExp(`^${source}$`);
+  return (project) => {
+    const slug = regex.exec(project)?.[1];
+    if (slug === undefined) return undefined;
+    // The pattern must give exactly this name for the slug, the default's shortened {repo} included.
+    try {
+      return fillName('name', pattern, { dataset: slug, ...values }, !name) === project ? slug : undefined;
+    } catch {
+      return undefined;
+    }
+  };
 }
 
 /**

@@ -1,32 +1,23 @@
-import type { AvalaClient } from '../api/client.ts';
 import type { DatasetRef } from '../api/types.ts';
 import { InputError } from '../inputs/errors.ts';
-import { INPUTS } from '../inputs/inputs.ts';
 import { parseBoolean, parseChoice, parseNumber, parseUid, required } from '../inputs/validate.ts';
 import { parseDatasetRef, parseList } from '../inputs/values.ts';
 import { runItems, summarizeItems } from '../procedures/batch.ts';
 import { type CloneOptions, clone } from '../procedures/clone.ts';
 import type { Attachments } from '../procedures/datasets.ts';
-import type { Reporter } from '../procedures/reporter.ts';
-import type { ProcedureResult } from '../procedures/result.ts';
-import { type DirItem, sync } from '../procedures/sync.ts';
+import { readConfigJob } from './clone-config.ts';
 import { type CloneItem, dirItems, mainRef, nameItems } from './clone-items.ts';
-import { type ActionSpec, type Common, dry } from './common.ts';
+import type { CloneSettings } from './clone-settings.ts';
+import { cloneConfig, cloneDirs } from './clone-sync.ts';
+import { type ActionSpec, dry } from './common.ts';
 
 export type { CloneItem } from './clone-items.ts';
-
-export type CloneSettings = Common &
-  Omit<CloneOptions, 'data' | 'name'> & {
-    action: 'clone';
-    /** One per dataset, in input order; a clone with one dataset or none is one item. */
-    items: CloneItem[];
-    /** With dataset-dirs: the globs as given, and the directories they matched as the items. */
-    dirs?: { globs: string; items: DirItem[] };
-    /** With dataset-dirs: the most billable starts one run may make. */
-    maxNew: number;
-  };
+export type { CloneSettings } from './clone-settings.ts';
 
 const DATA_INPUTS = ['dataset', 'lidar-dataset', 'slice'] as const;
+
+/** max-new-projects when neither the input nor a config file says: action.yml declares none, so "given" can be told. */
+export const DEFAULT_CAP = 20;
 
 export const cloneAction: ActionSpec<CloneSettings> = {
   inputs: [
@@ -39,9 +30,18 @@ export const cloneAction: ActionSpec<CloneSettings> = {
     'copy-collaborators',
     'approve',
     'if-exists',
+    'config',
+    'max-stops',
   ],
 
   async parse(read, common, context) {
+    if (read('config')) {
+      const config = await readConfigJob(read, context);
+      return { ...common, owner: config.owner, action: 'clone' as const, config, items: [] };
+    }
+    if (read('max-stops')) {
+      context.warn("Input 'max-stops' counts the stops that a config file asks for, and is ignored without config.");
+    }
     const [images, lidars, slices] = DATA_INPUTS.map((input) =>
       parseList(read(input)).map((v) => parseDatasetRef(input, v, input === 'slice' ? 'slice' : 'dataset')),
     ) as [DatasetRef[], DatasetRef[], DatasetRef[]];
@@ -67,12 +67,20 @@ export const cloneAction: ActionSpec<CloneSettings> = {
     const copyCollaborators = parseBoolean('copy-collaborators', read('copy-collaborators'));
     const approve = parseBoolean('approve', read('approve'));
     const ifExists = parseChoice('if-exists', read('if-exists'), ['reuse', 'fail'] as const);
-    const maxNew = parseNumber('max-new-projects', read('max-new-projects'), { min: 0, max: 10_000, integer: true });
+    const maxNew = parseNumber('max-new-projects', read('max-new-projects') || String(DEFAULT_CAP), {
+      min: 0,
+      max: 10_000,
+      integer: true,
+    });
     const waitMs =
       parseNumber('wait-for-dataset', read('wait-for-dataset'), { min: 0, max: 21_600, integer: true }) * 1000;
     const dirsValue = read('dataset-dirs');
     const dirs = dirsValue
-      ? { globs: dirsValue, items: await dirItems(dirsValue, read, given, common, context.workflow) }
+      ? {
+          globs: dirsValue,
+          items: await dirItems(dirsValue, read, given, common, context.workflow),
+          workspace: context.workflow.workspace ?? '',
+        }
       : undefined;
     if (approve && given === 0 && !dirs) {
       throw new InputError(
@@ -85,7 +93,7 @@ export const cloneAction: ActionSpec<CloneSettings> = {
         "Input 'if-exists: fail' needs 'owner' to look the name up; without it the API refuses a duplicate name (409).",
       );
     }
-    if (!dirs && read('max-new-projects') !== INPUTS['max-new-projects'].default) {
+    if (!dirs && read('max-new-projects') !== '') {
       context.warn("Input 'max-new-projects' counts the projects of a dataset-dirs run only, and is ignored here.");
     }
     // The input that holds several values makes the items; the others' single values go with each.
@@ -103,6 +111,7 @@ export const cloneAction: ActionSpec<CloneSettings> = {
   },
 
   title: (s) => {
+    if (s.config) return `Avala: ${s.config.file} for ${s.config.owner}${dry(s)}`;
     const [only] = s.items;
     const what = s.dirs
       ? `onto the dataset directories ${lines(s.dirs.globs)}`
@@ -113,7 +122,8 @@ export const cloneAction: ActionSpec<CloneSettings> = {
   },
 
   async run(s, api, report) {
-    if (s.dirs) return cloneDirs({ ...s, dirs: s.dirs }, api, report);
+    if (s.config) return cloneConfig({ ...s, config: s.config }, api, report);
+    if (s.dirs) return cloneDirs(lines(s.dirs.globs), { ...s, dirs: s.dirs }, api, report);
     const items = s.items.map((item) => {
       const ref = mainRef(item.data);
       return {
@@ -132,29 +142,6 @@ export const cloneAction: ActionSpec<CloneSettings> = {
     return { ...result, created: result.created ?? false, changed: result.changed ?? false };
   },
 };
-
-async function cloneDirs(
-  s: CloneSettings & { dirs: NonNullable<CloneSettings['dirs']> },
-  api: AvalaClient,
-  report: Reporter,
-): Promise<ProcedureResult> {
-  if (s.dirs.items.length === 0) {
-    const globs = lines(s.dirs.globs);
-    report.warning(
-      `No directory of the checkout matches dataset-dirs (${globs}): nothing to do.`,
-      'Avala: no dataset directory',
-    );
-    return {
-      summary: `No directory matches ${globs}.`,
-      items: [],
-      projects: [],
-      created: false,
-      changed: false,
-      missingDatasets: [],
-    };
-  }
-  return sync({ ...s, owner: s.owner ?? '', items: s.dirs.items }, api, report);
-}
 
 /** The glob lines as a title or message names them. */
 function lines(globs: string): string {

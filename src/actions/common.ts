@@ -4,6 +4,7 @@ import { API_KEY_ENV, type InputName, type InputReader } from '../inputs/inputs.
 import { optional, parseBaseUrl, parseBoolean, parseNumber, parseOwner } from '../inputs/validate.ts';
 import type { Reporter } from '../procedures/reporter.ts';
 import type { ProcedureResult } from '../procedures/result.ts';
+import { resolveMode } from './mode.ts';
 
 /** Where a workflow run comes from: `owner/repo` and the commit, when the runner says. */
 export interface WorkflowContext {
@@ -19,7 +20,10 @@ export interface Common {
   baseUrl: URL;
   timeoutMs: number;
   retries: number;
+  /** A plan: only reads are sent (`dry-run`, or `mode` as the event makes it). */
   dryRun: boolean;
+  /** Why `mode: auto` planned where it might have applied: said once as a notice. */
+  modeWhy?: string;
   owner: string | undefined;
   /** Post the summary as a pull-request comment too. */
   prComment: boolean;
@@ -30,6 +34,8 @@ export interface ParseContext {
   warn: (message: string) => void;
   /** Where the run comes from: default names, the {repo} and {sha} placeholders, the checkout. */
   workflow: WorkflowContext;
+  /** The runner's environment, where `mode: auto` reads the event. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -43,12 +49,14 @@ export interface ActionSpec<S> {
   run(settings: S, api: AvalaClient, report: Reporter): Promise<ProcedureResult>;
 }
 
-export function parseCommon(read: InputReader, apiKey: string): Common {
+export function parseCommon(read: InputReader, apiKey: string, env: NodeJS.ProcessEnv = {}): Common {
+  const mode = resolveMode(read, env);
   return {
     apiKey: parseApiKey(apiKey),
     baseUrl: parseBaseUrl('base-url', read('base-url')),
     ...requestBounds(read),
-    dryRun: parseBoolean('dry-run', read('dry-run')),
+    dryRun: mode.plan,
+    ...(mode.why ? { modeWhy: mode.why } : {}),
     owner: optional(read('owner'), (v) => parseOwner('owner', v)),
     prComment: parseBoolean('pr-comment', read('pr-comment')),
   };

@@ -4,6 +4,7 @@
  * the "input not used" warnings and the dispatch all derive from here.
  */
 import type { AvalaClient } from '../api/client.ts';
+import { InputError } from '../inputs/errors.ts';
 import {
   COMMON_INPUTS,
   INPUT_NAMES,
@@ -85,7 +86,13 @@ export async function prepareJob(raw: RawReader, context: ParseContext): Promise
       context.warn(`Input '${input}' is not used by action '${name}' and is ignored.`);
     }
   }
-  return action.prepare(read, parseCommon(read, context.apiKey), context);
+  if (read('config') && name !== 'clone') {
+    throw new InputError(
+      'action',
+      `Invalid action '${name}': config says what Avala should hold and works with clone only; a status change goes in the file's projects.`,
+    );
+  }
+  return action.prepare(read, parseCommon(read, context.apiKey, context.env), context);
 }
 
 /** The settings alone, for tests and tools that only check inputs. */

@@ -90,8 +90,8 @@ export class AvalaClient {
    * loosely, so the comparison is ours. An owner without any visible project is
    * responded 404 by the API: that is "not found" here too.
    */
-  async findByName(owner: string, name: string): Promise<Project | undefined> {
-    return this.#find(owner, { name }, (p) => p.name === name);
+  async findByName(owner: string, name: string, onNoProjects?: () => void): Promise<Project | undefined> {
+    return this.#find(owner, { name }, (p) => p.name === name, onNoProjects);
   }
 
   /** Looks a project up by uid among the owner's; the API has no call to read one project. */
@@ -99,7 +99,12 @@ export class AvalaClient {
     return this.#find(owner, {}, (p) => p.uid === uid);
   }
 
-  async #find(owner: string, query: { name?: string }, match: (p: Project) => boolean): Promise<Project | undefined> {
+  async #find(
+    owner: string,
+    query: { name?: string },
+    match: (p: Project) => boolean,
+    onNoProjects?: () => void,
+  ): Promise<Project | undefined> {
     let read = 0;
     try {
       for await (const page of this.pages(owner, query)) {
@@ -109,7 +114,10 @@ export class AvalaClient {
       }
     } catch (error) {
       // Only the first page's 404 means "no projects"; a later one is a pagination that broke off.
-      if (error instanceof AvalaError && error.status === 404 && read === 0) return undefined;
+      if (error instanceof AvalaError && error.status === 404 && read === 0) {
+        onNoProjects?.();
+        return undefined;
+      }
       throw error;
     }
     return undefined;

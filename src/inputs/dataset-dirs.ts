@@ -9,6 +9,7 @@ import { join, matchesGlob } from 'node:path';
 import { InputError, show } from './errors.ts';
 import { isSlug } from './values.ts';
 
+/** Where the globs come from, as messages name it: the input, or a config key. */
 const INPUT = 'dataset-dirs';
 
 export interface DirGlobs {
@@ -17,25 +18,25 @@ export interface DirGlobs {
 }
 
 /** The globs, one per line; `!` lines exclude. Each is a directory pattern at a fixed depth inside the checkout. */
-export function parseDirGlobs(value: string): DirGlobs {
+export function parseDirGlobs(value: string, input = INPUT): DirGlobs {
   const globs: DirGlobs = { include: [], exclude: [] };
   for (const line of value.split('\n')) {
     const trimmed = line.trim();
     if (!trimmed) continue;
     const excluded = trimmed.startsWith('!');
     const glob = (excluded ? trimmed.slice(1).trim() : trimmed).replace(/\/+$/, '');
-    checkGlob(glob);
+    checkGlob(glob, input);
     (excluded ? globs.exclude : globs.include).push(glob);
   }
   if (globs.include.length === 0) {
-    throw new InputError(INPUT, `Invalid ${INPUT}: expected at least one directory pattern, such as datasets/*.`);
+    throw new InputError(input, `Invalid ${input}: expected at least one directory pattern, such as datasets/*.`);
   }
   return globs;
 }
 
-function checkGlob(glob: string): void {
+function checkGlob(glob: string, input: string): void {
   const invalid = (why: string) =>
-    new InputError(INPUT, `Invalid ${INPUT} ${show(glob)}: ${why}. Expected a pattern such as datasets/*.`);
+    new InputError(input, `Invalid ${input} ${show(glob)}: ${why}. Expected a pattern such as datasets/*.`);
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this rejects.
   if (/[\u0000-\u001f\u007f]/.test(glob)) throw invalid('it holds control characters');
   if (glob.includes('\\')) throw invalid('backslashes are not path separators here; use /');
@@ -52,11 +53,15 @@ function checkGlob(glob: string): void {
  * globs and, within a glob, sorted by code point; each once. Hidden
  * directories and symbolic links are not followed.
  */
-export async function findDatasetDirs(workspace: string | undefined, globs: DirGlobs): Promise<string[]> {
+export async function findDatasetDirs(
+  workspace: string | undefined,
+  globs: DirGlobs,
+  input = INPUT,
+): Promise<string[]> {
   const noCheckout = (why: string) =>
     new InputError(
-      INPUT,
-      `Invalid ${INPUT}: ${why}, so there are no directories to read. Add actions/checkout as a step before this one.`,
+      input,
+      `Invalid ${input}: ${why}, so there are no directories to read. Add actions/checkout as a step before this one.`,
     );
   if (!workspace) throw noCheckout('GITHUB_WORKSPACE is not set');
   const top = await list(workspace);
@@ -83,30 +88,52 @@ export async function findDatasetDirs(workspace: string | undefined, globs: DirG
       if (!globs.exclude.some((ex) => matchesGlob(dir, ex))) found.add(dir);
     }
   }
-  return checkNames([...found]);
+  return checkNames([...found], input);
 }
 
 /** Each directory's name is its dataset's slug: valid, and one directory per slug. */
-function checkNames(dirs: string[]): string[] {
+export function checkNames(dirs: string[], input = INPUT): string[] {
   const bySlug = new Map<string, string>();
   for (const dir of dirs) {
     const slug = slugOf(dir);
+    // A parent's name reaches line-per-item outputs too (missing-datasets): a line break there would forge a line.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this rejects.
+    if (/[\u0000-\u001f\u007f-\u009f]/.test(dir)) {
+      throw new InputError(
+        input,
+        `Invalid dataset directory ${show(dir)}: its path holds a control character (a line break, a tab). Rename it, or exclude it with a ! line.`,
+      );
+    }
     if (!isSlug(slug)) {
       throw new InputError(
-        INPUT,
+        input,
         `Invalid dataset directory ${show(dir)}: its name is its dataset's slug, which has lower-case letters, digits, - and _ (at most 100). Rename it, or exclude it with a ! line.`,
       );
     }
     const other = bySlug.get(slug);
     if (other !== undefined) {
       throw new InputError(
-        INPUT,
-        `Invalid ${INPUT}: the directories ${show(other)} and ${show(dir)} have one name, so they would be one dataset. Rename one, or exclude it with a ! line.`,
+        input,
+        `Invalid ${input}: the directories ${show(other)} and ${show(dir)} have one name, so they would be one dataset. Rename one, or exclude it with a ! line.`,
       );
     }
     bySlug.set(slug, dir);
   }
   return dirs;
+}
+
+/**
+ * The matched directories that hold no file, only directories: most likely a
+ * glob one level too shallow (`datasets/images` for `datasets/images/*`).
+ */
+export async function onlyDirectories(workspace: string, dirs: readonly string[]): Promise<string[]> {
+  const shallow: string[] = [];
+  for (const dir of dirs) {
+    const entries = (await list(join(workspace, dir))) ?? [];
+    const visible = entries.filter((entry) => !entry.name.startsWith('.'));
+    if (visible.length > 0 && visible.every((entry) => entry.isDirectory())) shallow.push(dir);
+  }
+  return shallow;
 }
 
 /** The dataset slug a directory stands for: its name. */

@@ -21,7 +21,11 @@ export const INPUTS = {
   'lidar-dataset': {},
   slice: {},
   'dataset-dirs': {},
-  'max-new-projects': { default: '20' },
+  // No default in action.yml, so that a given cap can be told from none: the code's default is 20.
+  'max-new-projects': {},
+  'max-stops': {},
+  config: {},
+  mode: {},
   'pr-comment': { default: 'false' },
   // action.yml's default is the expression ${{ github.token }}, which only the runner fills in, for every action.
   'github-token': { fromRunner: true },
@@ -53,6 +57,7 @@ export const COMMON_INPUTS: readonly InputName[] = [
   'timeout',
   'retries',
   'dry-run',
+  'mode',
   'pr-comment',
   'github-token',
 ];

@@ -40,7 +40,7 @@ export interface Readiness {
 }
 
 /** The longest pause between two reads of a dataset that is not ready yet. */
-const MAX_POLL_MS = 10_000;
+export const MAX_POLL_MS = 10_000;
 
 /** The clone body's dataset fields, each reference resolved and each dataset ready. */
 export async function resolveAttachments(
@@ -125,7 +125,7 @@ async function readyDataset(
 }
 
 /** A status or type from the API, as a message shows it: quoted, escaped and short; (none) when missing. */
-function quote(value: unknown): string {
+export function quote(value: unknown): string {
   return typeof value === 'string' ? show(value) : '(none)';
 }
 

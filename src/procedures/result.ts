@@ -14,10 +14,30 @@ export interface ProcedureResult {
   items?: ItemResult[];
   /** dataset-dirs: the directories whose dataset Avala does not have yet. */
   missingDatasets?: string[];
+  /** config: the orphans (rule 35), reported and never changed; undefined when none were looked for. */
+  orphans?: Project[];
+  /** The plan's lines beneath its first sentence: stops, starts, the rest as counts, the orphans. */
+  lines?: Line[];
 }
 
-/** What a dry run of dataset-dirs would do with a directory (contract rule 30). */
-export type Planned = 'create' | 'approve' | 'exists' | 'not-uploaded' | 'failed';
+/** A line for a person: prose, with names from the API or the repository kept apart so they show as code. */
+export type Line = Array<string | { code: string }>;
+
+/** What a plan would do with a dataset (contract rules 30 and 38), changes first: stops, then starts. */
+export const PLANNED_KINDS = [
+  'pause',
+  'cancel',
+  'archive',
+  'create',
+  'approve',
+  'resume',
+  'upload',
+  'not-uploaded',
+  'failed',
+  'skip',
+  'exists',
+] as const;
+export type Planned = (typeof PLANNED_KINDS)[number];
 
 /** What became of one item (a dataset to clone onto, a project to change). */
 export interface ItemResult {
@@ -34,8 +54,8 @@ export interface ItemResult {
   error?: unknown;
   /** In a dry run of dataset-dirs, what the item would do. */
   planned?: Planned;
-  /** With planned, the project it would make or change, for the reader: its name, and whether it is approved. */
-  plan?: { name: string; approve: boolean };
+  /** With planned, the project it would make or change, for the reader: its name, whether it is approved, why it is skipped. */
+  plan?: { name: string; approve: boolean; reason?: string };
 }
 
 /**

@@ -1,199 +1,178 @@
 /**
- * dataset-dirs: the checkout becomes projects. Every directory is looked up
- * and planned before anything changes (rules 28 and 30); the billable starts
- * are counted against max-new-projects (rule 29); then each directory is
- * brought to its plan, one item at a time, or, in a dry run, the plan is told.
+ * Directories and `projects` entries become projects (rules 21–23, 28–30 and
+ * 33–40). What Avala holds is read first; the plan, one step per dataset, is
+ * made from it; the caps are counted on it (rules 29 and 34); then a plan is
+ * told, or the apply sends the steps: stops first, then the approvals and
+ * resumes, then the creates.
  */
 import type { AvalaClient } from '../api/client.ts';
-import type { Dataset, Project } from '../api/types.ts';
-import { ActionError, describeFailure } from '../errors.ts';
-import { notTried, runItems, stopsTheRun } from './batch.ts';
-import { type CloneOptions, clone } from './clone.ts';
-import { type Attachments, DatasetError, fieldFor, findDataset } from './datasets.ts';
+import type { Project } from '../api/types.ts';
+import { describeFailure } from '../errors.ts';
+import { notTried, stopsTheRun } from './batch.ts';
+import { DatasetError, findDataset } from './datasets.ts';
 import { findByNames, type Lookups } from './lookup.ts';
 import type { Reporter } from './reporter.ts';
-import { type ItemResult, PartialFailure, type Planned, type ProcedureResult } from './result.ts';
+import { type ItemResult, PartialFailure, type ProcedureResult } from './result.ts';
+import { applySteps, planResults } from './sync-apply.ts';
+import { capsError, deferOverMax } from './sync-caps.ts';
+import { type ApplyOptions, type Found, needsDataset, planStep, type Step, type SyncItem } from './sync-plan.ts';
+import { doneHeadline, lineText, planHeadline, planLines, templateNames } from './sync-report.ts';
 
-/** One directory: its path, its dataset and its project's name. */
-export interface DirItem {
-  input: string;
-  data: Attachments & { auto: { owner: string; slug: string } };
-  name: string;
-}
+export type { DirItem, Kind, SyncItem } from './sync-plan.ts';
 
-export interface SyncOptions extends Omit<CloneOptions, 'data' | 'name' | 'existing' | 'dataset' | 'owner'> {
+export interface SyncOptions extends ApplyOptions {
   owner: string;
-  items: DirItem[];
-  /** The most billable starts (projects to create, existing ones to approve) one run may make. */
+  items: SyncItem[];
+  /** The most billable starts (creates, approvals, resumes) one run may make. */
   maxNew: number;
-}
-
-interface Plan {
-  item: DirItem;
-  planned: Planned;
-  existing?: Project;
-  dataset?: Dataset;
-  error?: unknown;
+  /** The most stops (pauses, cancels, archives) one run may send; undefined: no stop can be planned. */
+  maxStops?: number;
+  /** config: read the owner's listing whole, for the orphans, the adoptions and the template check. */
+  complete?: boolean;
+  /** config with orphans: report: the slug a project name was made for, when the name pattern gives it. */
+  orphanSlug?: (name: string) => string | undefined;
 }
 
 export async function sync(s: SyncOptions, api: AvalaClient, report: Reporter): Promise<ProcedureResult> {
-  const plans: Plan[] = [];
+  let held: Held;
   try {
-    const lookups = await findByNames(
-      api,
-      s.owner,
-      s.items.map((item) => item.name),
-    );
-    for (const item of s.items) plans.push(await plan(item, lookups, s, api));
+    held = await readHoldings(s, api, report);
   } catch (error) {
     // A failure every item would meet alike (a key refused, another origin) stops the run before any change.
-    return stopped(s, plans, error);
+    return stopped(s, error);
   }
-  const missingDatasets = plans.filter((p) => p.planned === 'not-uploaded').map((p) => p.item.input);
-  // In a plan, a directory not uploaded yet counts too: the upload that follows makes it a project to create.
-  const upload = s.dryRun ? missingDatasets.length : 0;
-  const starts = { create: tally(plans, 'create') + upload, approve: tally(plans, 'approve') };
-  const guard =
-    starts.create + starts.approve > s.maxNew ? new TooManyProjectsError(starts, s.maxNew, s.approve) : undefined;
-  // A real run stops before it changes anything; a dry run tells its whole plan first.
+  const steps = deferOverMax(
+    s.items.map((item, i) => planStep(item, held.found[i] ?? {})),
+    s.maxNew,
+  );
+  const orphans = held.lookups.listed && s.orphanSlug ? findOrphans(s, held.lookups.listed, steps) : undefined;
+  const templates = templateNames(held.lookups.listed);
+  checkTemplates(s, held.lookups, report);
+  if (held.lookups.ownerMissing && !steps.some((step) => step.dataset || step.project)) {
+    report.warning(
+      `Avala answered 404 for ${s.owner}'s projects: no such owner, or none that this key may see. Check owner (it is the account that owns the template and the datasets).`,
+      'Avala owner not found',
+    );
+  }
+  const missingDatasets = steps.filter((p) => p.planned === 'not-uploaded').map((p) => p.item.input);
+  const guard = capsError(steps, s);
+  // A real run stops before it changes anything; a plan tells itself whole first.
   if (guard && !s.dryRun) {
-    const items = plans.map((p) => ({ input: p.item.input, datasetUid: p.dataset?.uid ?? null, error: guard }));
-    const nothing = { created: false, changed: false, projects: [], missingDatasets };
+    const items = steps.map((p) => ({ input: p.item.input, datasetUid: p.dataset?.uid ?? null, error: guard }));
+    const nothing = { created: false, changed: false, projects: [], missingDatasets, ...orphansOf(orphans) };
     throw new PartialFailure(guard, { summary: guard.message, items, ...nothing });
   }
-
-  const results = await runItems(
-    plans.map((p) => ({
-      input: p.item.input,
-      datasetUid: p.dataset?.uid ?? null,
-      title: `Avala: ${p.item.input} → "${p.item.name}"${s.dryRun ? ' (dry run)' : ''}`,
-      // Hundreds of directories that need nothing would otherwise fill the log with groups of one line.
-      group: p.planned !== 'exists',
-      run: () => apply(p, s, api, report),
-    })),
-    report,
-  );
-  const items: ItemResult[] = results.map((r, i) => {
-    const p = plans[i];
-    if (!s.dryRun || !p) return r;
-    return { ...r, planned: planOf(r, p), plan: { name: p.item.name, approve: s.approve } };
-  });
+  const lines = s.dryRun ? planLines(steps, orphans, templates) : [];
+  for (const line of lines) report.info(lineText(line));
+  const items: ItemResult[] = s.dryRun
+    ? await planResults(steps, s, api, report)
+    : await applySteps(steps, s, api, report);
   const projects = items.flatMap((r) => (r.project ? [r.project] : []));
   const result: ProcedureResult = {
-    summary: s.dryRun ? planHeadline(items, s.approve) : doneHeadline(items, s.approve),
+    summary: s.dryRun ? planHeadline(steps) : doneHeadline(steps, items),
     items,
     projects,
     ...(projects.length === 1 && items.length === 1 ? { project: projects[0] } : {}),
     created: items.some((r) => r.created),
     changed: items.some((r) => r.changed),
-    missingDatasets,
+    missingDatasets: s.dryRun ? missingDatasets : missingAfter(steps, items),
+    ...orphansOf(orphans),
+    ...(lines.length > 0 ? { lines } : {}),
   };
   if (guard) throw new PartialFailure(guard, result);
   return result;
 }
 
-/**
- * What a directory needs: its project found, or its dataset read to see whether
- * a clone can be made. A failure of this directory alone is its plan; one that
- * would fail every directory is thrown.
- */
-async function plan(item: DirItem, lookups: Lookups, s: SyncOptions, api: AvalaClient): Promise<Plan> {
-  const failed = lookups.failed.get(item.name);
-  if (failed !== undefined) return { item, planned: 'failed', error: failed };
-  const existing = lookups.found.get(item.name);
-  if (existing) {
-    return { item, existing, planned: s.approve && existing.status === 'pending-approval' ? 'approve' : 'exists' };
+function orphansOf(orphans: Project[] | undefined): { orphans?: Project[] } {
+  return orphans ? { orphans } : {};
+}
+
+/** After an apply, the directories still without their dataset: those that failed for want of it. */
+function missingAfter(steps: readonly Step[], items: readonly ItemResult[]): string[] {
+  return steps.filter((p, i) => p.planned === 'not-uploaded' && items[i]?.error !== undefined).map((p) => p.item.input);
+}
+
+interface Held {
+  lookups: Lookups;
+  found: Found[];
+}
+
+/** What Avala holds for every item: its project by name or adopted UID, and, where one is to be made, its dataset. */
+async function readHoldings(s: SyncOptions, api: AvalaClient, report: Reporter): Promise<Held> {
+  const lookups = await findByNames(
+    api,
+    s.owner,
+    s.items.filter((item) => !item.adopt).map((item) => item.name),
+    { complete: s.complete === true || s.items.some((item) => item.adopt) },
+  );
+  if (lookups.listingError !== undefined) {
+    report.warning(
+      `${s.owner}'s projects could not be listed (${describeFailure(lookups.listingError).message}): the orphans are unknown, and each project was looked up by name instead.`,
+      'Avala orphans unknown',
+    );
   }
-  let dataset: Dataset | undefined;
-  try {
-    dataset = await findDataset(api, item.data.auto);
-    fieldFor(item.data.auto, dataset);
-    return { item, dataset, planned: 'create' };
-  } catch (error) {
-    if (error instanceof DatasetError && error.errorCode === 'dataset-not-found') {
-      return { item, planned: 'not-uploaded' };
+  const byUid = new Map((lookups.listed ?? []).map((p) => [p.uid.toLowerCase(), p]));
+  const found: Found[] = [];
+  for (const item of s.items) {
+    const one: Found = item.adopt
+      ? lookups.listed
+        ? { project: byUid.get(item.adopt.toLowerCase()) }
+        : { error: lookups.listingError }
+      : lookups.failed.has(item.name)
+        ? { error: lookups.failed.get(item.name) }
+        : { project: lookups.found.get(item.name) };
+    if (needsDataset(item, one)) {
+      try {
+        one.dataset = { read: await findDataset(api, item.data.auto) };
+      } catch (error) {
+        if (stopsTheRun(error)) throw error;
+        one.dataset = error instanceof DatasetError && error.errorCode === 'dataset-not-found' ? 'missing' : { error };
+      }
     }
-    if (stopsTheRun(error)) throw error;
-    return { item, planned: 'failed', error, ...(dataset ? { dataset } : {}) };
+    found.push(one);
+  }
+  return { lookups, found };
+}
+
+/** Rule 35: projects the name pattern made for a dataset that no directory, entry or adoption names. */
+function findOrphans(s: SyncOptions, listed: readonly Project[], steps: readonly Step[]): Project[] {
+  const slugs = new Set(s.items.map((item) => item.data.auto.slug));
+  const owned = new Set(steps.flatMap((step) => (step.project ? [step.project.uid.toLowerCase()] : [])));
+  return listed.filter((p) => {
+    const slug = s.orphanSlug?.(p.name);
+    return slug !== undefined && !slugs.has(slug) && !owned.has(p.uid.toLowerCase());
+  });
+}
+
+/** Rule 38: each kind's template should be among the owner's projects, or every create would fail. */
+function checkTemplates(s: SyncOptions, lookups: Lookups, report: Reporter): void {
+  if (!lookups.listed || lookups.ownerMissing) return;
+  const uids = new Set(lookups.listed.map((p) => p.uid.toLowerCase()));
+  const templates = new Set(s.items.flatMap((item) => (item.kind ? [item.kind.template] : [])));
+  for (const template of templates) {
+    if (uids.has(template.toLowerCase())) continue;
+    report.warning(
+      `Template ${template} is not among ${s.owner}'s projects: if it is a typo, every create from it will fail. Check the template UID.`,
+      'Avala template not found',
+    );
   }
 }
 
-/** The run stopped while planning: the directory it stopped at fails, the others are not tried. */
-function stopped(s: SyncOptions, plans: Plan[], error: unknown): ProcedureResult {
+/** The run stopped while reading: the first item fails, the others are not tried. */
+function stopped(s: SyncOptions, error: unknown): ProcedureResult {
   if (!stopsTheRun(error)) throw error;
-  const at = plans.length;
   const items: ItemResult[] = s.items.map((item, i) => ({
     input: item.input,
-    datasetUid: plans[i]?.dataset?.uid ?? null,
-    error: i === at ? error : notTried(error),
+    datasetUid: null,
+    error: i === 0 ? error : notTried(error),
     ...(s.dryRun ? { planned: 'failed' as const } : {}),
   }));
   return {
-    summary: `${dirs(items.length)}: stopped before any change, since ${describeFailure(error).code} would fail every one.`,
+    summary: `${items.length} dataset${items.length === 1 ? '' : 's'}: stopped before any change, since ${describeFailure(error).code} would fail every one.`,
     items,
     projects: [],
     created: false,
     changed: false,
     missingDatasets: [],
   };
-}
-
-async function apply(p: Plan, s: SyncOptions, api: AvalaClient, report: Reporter): Promise<ProcedureResult> {
-  if (p.error !== undefined) throw p.error;
-  if (p.planned === 'not-uploaded') {
-    const what = `Dataset ${p.item.data.auto.owner}/${p.item.data.auto.slug} is not in Avala yet`;
-    if (s.dryRun) {
-      report.info(`${what}: upload ${p.item.input} (missing-datasets lists it), then a run clones onto it.`);
-      return { summary: `${what}: not uploaded yet.` };
-    }
-    throw new DatasetError(
-      'dataset-not-found',
-      `${what}: upload ${p.item.input} before this step (the missing-datasets output of a dry run lists it).`,
-    );
-  }
-  const options = { ...s, data: p.item.data, name: p.item.name, existing: p.existing ?? null };
-  return clone(p.dataset ? { ...options, dataset: p.dataset } : options, api, report);
-}
-
-/** The plan as results[].planned says it: what the item would do, or failed when its plan could not be made. */
-function planOf(result: ItemResult, p: Plan | undefined): Planned {
-  return result.error !== undefined ? 'failed' : (p?.planned ?? 'failed');
-}
-
-function tally(plans: Plan[], planned: Planned): number {
-  return plans.filter((p) => p.planned === planned).length;
-}
-
-function planHeadline(items: ItemResult[], approve: boolean): string {
-  const n = (planned: Planned) => items.filter((r) => r.planned === planned).length;
-  return `Plan for ${dirs(items.length)}: ${n('create')} to create${approve ? ' and approve' : ''}, ${n('approve')} existing to approve, ${n('exists')} unchanged, ${n('not-uploaded')} not uploaded yet, ${n('failed')} failed.`;
-}
-
-function doneHeadline(items: ItemResult[], approve: boolean): string {
-  const ok = items.filter((r) => r.error === undefined);
-  const created = ok.filter((r) => r.created).length;
-  const approved = ok.filter((r) => r.changed && !r.created).length;
-  const existing = ok.filter((r) => !r.changed).length;
-  return `${dirs(items.length)}: ${created} created${approve ? ' and approved' : ''}, ${approved} existing approved, ${existing} unchanged, ${items.length - ok.length} failed.`;
-}
-
-/** Rule 29: a run that would make more billable starts than max-new-projects makes none. */
-class TooManyProjectsError extends ActionError {
-  override readonly name = 'TooManyProjectsError';
-
-  constructor(starts: { create: number; approve: number }, max: number, approve: boolean) {
-    const total = starts.create + starts.approve;
-    const what = [
-      `${starts.create} project${starts.create === 1 ? '' : 's'} to create${approve ? ' and approve' : ''}`,
-      ...(approve ? [`${starts.approve} existing project${starts.approve === 1 ? '' : 's'} to approve`] : []),
-    ].join(', ');
-    super(
-      'too-many-projects',
-      `This run would make ${total} billable start${total === 1 ? '' : 's'} (${what}), more than max-new-projects allows (${max}): nothing was created or approved. If the plan is right, run once with max-new-projects: ${total} (or more), then set it back.`,
-    );
-  }
-}
-
-function dirs(n: number): string {
-  return `${n} dataset director${n === 1 ? 'y' : 'ies'}`;
 }

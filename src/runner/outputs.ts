@@ -25,6 +25,7 @@ export const OUTPUTS = [
   'failed',
   'created-uids',
   'missing-datasets',
+  'orphans',
   'error-code',
 ] as const;
 
@@ -73,6 +74,7 @@ export async function writeOutputs(runner: Runner, result: ProcedureResult, hide
     runner.output('created-uids', made.join('\n'));
   }
   if (result.missingDatasets) set('missing-datasets', result.missingDatasets.join('\n'));
+  if (result.orphans) set('orphans', result.orphans.map((p) => p.uid).join('\n'));
   if (result.changed !== undefined) runner.output('changed', String(result.changed));
   if (projects && json !== undefined && file) {
     if (json.length * 2 <= MAX_OUTPUT_BYTES) {

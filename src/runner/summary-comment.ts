@@ -1,5 +1,6 @@
 /** The job summary as the pull request's comment: the same HTML, fitted to the room a comment has. */
-import { attribute, MAX_ROWS, renderSummary, type SummaryInput } from './summary.ts';
+import { attribute } from './html.ts';
+import { MAX_ROWS, renderSummary, type SummaryInput } from './summary.ts';
 
 /**
  * The summary as a comment of at most `maxChars` characters: in full when it

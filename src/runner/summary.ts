@@ -7,16 +7,15 @@
 import type { RequestRecord } from '../api/http.ts';
 import type { Project } from '../api/types.ts';
 import { describeFailure } from '../errors.ts';
-import type { ItemResult, Planned } from '../procedures/result.ts';
-import { escapeLine } from './github.ts';
+import { type ItemResult, type Line, PLANNED_KINDS, type Planned } from '../procedures/result.ts';
+import { attribute, code, inert, prose, quoted } from './html.ts';
 import type { Runner } from './runner.ts';
 
 /** Rows of a table in the job summary; the full list is in the outputs. */
 export const MAX_ROWS = 50;
 /** Requests listed; a run makes more only when it reads long lists. */
 const MAX_REQUEST_ROWS = 200;
-/** Characters of one cell or the text: with the rows above, far below the 1 MiB GitHub takes. */
-const MAX_CELL = 200;
+/** Characters of the text: with the rows above, far below the 1 MiB GitHub takes. */
 const MAX_TEXT = 2000;
 
 export interface SummaryInput {
@@ -27,6 +26,8 @@ export interface SummaryInput {
   hide?: (text: string) => string;
   /** What was done, or what failed. */
   text: string;
+  /** A plan's lines beneath its first sentence (rule 38). */
+  lines?: Line[] | undefined;
   failed: boolean;
   projects: Project[];
   requests: RequestRecord[];
@@ -55,9 +56,14 @@ export function renderSummary(
   limits: Limits = { rows: MAX_ROWS, unchanged: true, requests: true },
 ) {
   const parts = [
-    `<h3>${input.failed ? '❌' : '✅'} ${prose(input.title, MAX_TEXT)}</h3>`,
-    `<p>${prose(input.text, MAX_TEXT)}</p>`,
+    `<h3>${input.failed ? '❌' : '✅'} ${quoted(input.title, MAX_TEXT)}</h3>`,
+    `<p>${quoted(input.text, MAX_TEXT)}</p>`,
   ];
+  if (input.lines?.length) {
+    parts.push(
+      `<ul>${input.lines.map((line) => `<li>${line.map((p) => (typeof p === 'string' ? prose(p) : code(p.code))).join('')}</li>`).join('')}</ul>`,
+    );
+  }
   if (input.code) parts.push(`<p>Error code: <code>${attribute(input.code)}</code></p>`);
   if (input.docUrl && /^https:\/\/[^\s"'<>]+$/.test(input.docUrl)) {
     parts.push(`<a href="${attribute(input.docUrl)}">API documentation for this error</a>`);
@@ -70,10 +76,16 @@ export function renderSummary(
 
 /** What each kind of plan says, in the order a reviewer wants them: changes first. */
 const PLANNED: Record<Planned, string> = {
+  pause: 'would pause',
+  cancel: 'would cancel (irreversible)',
+  archive: 'would archive',
   create: 'would create',
   approve: 'would approve',
+  resume: 'would resume',
+  upload: 'would upload, then create',
   'not-uploaded': 'not uploaded yet',
   failed: 'failed',
+  skip: 'skipped',
   exists: 'exists',
 };
 
@@ -82,7 +94,7 @@ function itemTables(input: SummaryInput, limits: Limits): string[] {
   const head = ['Dataset or project', 'Project', 'UID', 'Status', 'Done', 'Error'];
   const planned = items.some((item) => item.planned !== undefined);
   // A plan lists first what would change; the projects left as they are go last, collapsed.
-  const order = Object.keys(PLANNED) as Planned[];
+  const order: readonly Planned[] = PLANNED_KINDS;
   const sorted = planned ? [...items].sort((a, b) => rank(order, a) - rank(order, b)) : items;
   const changing = planned ? sorted.filter((item) => item.planned !== 'exists') : sorted;
   const unchanged = planned ? sorted.filter((item) => item.planned === 'exists') : [];
@@ -108,14 +120,14 @@ function itemTables(input: SummaryInput, limits: Limits): string[] {
   return parts;
 }
 
-function rank(order: Planned[], item: ItemResult): number {
+function rank(order: readonly Planned[], item: ItemResult): number {
   return order.indexOf(item.planned ?? 'failed');
 }
 
 function itemRow(item: ItemResult, input: SummaryInput): string[] {
   const p = item.project;
   const done = item.planned
-    ? `${PLANNED[item.planned]}${item.planned === 'create' && item.plan?.approve ? ' and approve' : ''}`
+    ? `${PLANNED[item.planned]}${item.planned === 'create' && item.plan?.approve ? ' and approve' : ''}${item.plan?.reason ? `: ${item.plan.reason}` : ''}`
     : item.created
       ? 'created'
       : item.changed
@@ -160,36 +172,4 @@ function requestTable(requests: RequestRecord[]): string {
 function table(head: string[], rows: string[][]): string {
   const tr = (cells: string[], tag: string) => `<tr>${cells.map((c) => `<${tag}>${c}</${tag}>`).join('')}</tr>`;
   return `<table>${tr(head, 'th')}${rows.map((r) => tr(r, 'td')).join('')}</table>`;
-}
-
-/** A name or path from a response or the repository, as code: it can only ever read as text. */
-function code(value: unknown): string {
-  const text = inert(value);
-  return text ? `<code>${text}</code>` : '';
-}
-
-/**
- * Any value as inert text on one line: shortened, line breaks shown as \n (a
- * blank line would end the HTML block and let Markdown in), and the characters
- * HTML or Markdown give a meaning written as entities. Mentions and issue
- * references are only inert inside code, which is where API text goes.
- */
-/**
- * Text outside code, where GitHub links mentions and issue references even in
- * HTML: a zero-width space after `@` and `#` keeps them plain text.
- */
-function prose(value: unknown, max = MAX_CELL): string {
-  return inert(value, max).replace(/@|&#35;/g, '$&\u200b');
-}
-
-function inert(value: unknown, max = MAX_CELL): string {
-  const text = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
-  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
-  // One line, as in the log; then HTML's and Markdown's characters as entities.
-  return escapeLine(cut).replace(/[&<>"'`*_[\]!#|~\\]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** A URL that passed our own check, as an attribute value. */
-export function attribute(url: string): string {
-  return url.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -50,6 +50,12 @@ interface ActionYaml {
   inputs: Record<string, { default?: string }>;
 }
 
+/** The part of a push event's payload the action reads. */
+export const PUSH_EVENT = {
+  ref: 'refs/heads/main',
+  repository: { full_name: 'acme/datasets', default_branch: 'main' },
+};
+
 let defaults: Record<string, string> | undefined;
 
 export async function actionDefaults(): Promise<Record<string, string>> {
@@ -75,7 +81,10 @@ export async function runnerEnv(dir: string, inputs: Record<string, string>): Pr
     GITHUB_ACTIONS: 'true',
     GITHUB_REPOSITORY: 'acme/datasets',
     GITHUB_SHA: '4f2c9a1b7d3e8f6a5b4c3d2e1f0a9b8c7d6e5f4a',
+    // A push to the default branch, as the runner describes it: what `mode: auto` applies on.
     GITHUB_EVENT_NAME: 'push',
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_EVENT_PATH: join(dir, 'event.json'),
     RUNNER_TEMP: dir,
     GITHUB_OUTPUT: join(dir, 'output'),
     GITHUB_STEP_SUMMARY: join(dir, 'summary'),
@@ -136,6 +145,7 @@ async function inRunnerEnv(
     const base = await runnerEnv(dir, inputs);
     await writeFile(base.GITHUB_OUTPUT as string, '');
     await writeFile(base.GITHUB_STEP_SUMMARY as string, '');
+    await writeFile(base.GITHUB_EVENT_PATH as string, JSON.stringify(PUSH_EVENT));
     // A test may point GITHUB_OUTPUT or GITHUB_STEP_SUMMARY where nothing can be written.
     const env = { ...base, ...options.env };
     const started = performance.now();

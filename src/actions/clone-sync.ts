@@ -1,0 +1,67 @@
+/** A clone of the checkout's datasets, from dataset-dirs or a config file: one plan over them all. */
+import type { AvalaClient } from '../api/client.ts';
+import { onlyDirectories } from '../inputs/dataset-dirs.ts';
+import type { Reporter } from '../procedures/reporter.ts';
+import type { ProcedureResult } from '../procedures/result.ts';
+import { sync } from '../procedures/sync.ts';
+import type { ConfigJob } from './clone-config.ts';
+import type { CloneSettings } from './clone-settings.ts';
+
+export type DirsSettings = Extract<CloneSettings, { config?: undefined }> & {
+  dirs: NonNullable<Extract<CloneSettings, { config?: undefined }>['dirs']>;
+};
+
+export async function cloneDirs(
+  globs: string,
+  s: DirsSettings,
+  api: AvalaClient,
+  report: Reporter,
+): Promise<ProcedureResult> {
+  if (s.dirs.items.length === 0) return nothingMatches(`dataset-dirs (${globs})`, report);
+  const kind = { template: s.template, approve: s.approve };
+  await warnShallow(s.dirs.workspace, s.dirs.items, report);
+  return sync(
+    {
+      ...s,
+      owner: s.owner ?? '',
+      items: s.dirs.items.map((item) => ({ ...item, kind })),
+    },
+    api,
+    report,
+  );
+}
+
+export async function cloneConfig(
+  s: CloneSettings & { config: ConfigJob },
+  api: AvalaClient,
+  report: Reporter,
+): Promise<ProcedureResult> {
+  const { config } = s;
+  if (config.items.length === 0) return nothingMatches(`the kinds' dirs of ${config.file}`, report);
+  if (config.orphansUnlooked) report.info(config.orphansUnlooked);
+  await warnShallow(config.workspace, config.items, report);
+  return sync({ ...config, dryRun: s.dryRun }, api, report);
+}
+
+function nothingMatches(what: string, report: Reporter): ProcedureResult {
+  report.warning(`No directory of the checkout matches ${what}: nothing to do.`, 'Avala: no dataset directory');
+  return {
+    summary: `No directory matches ${what}.`,
+    items: [],
+    projects: [],
+    created: false,
+    changed: false,
+    missingDatasets: [],
+  };
+}
+
+/** A matched directory that holds only directories is most likely a glob one level too shallow. */
+async function warnShallow(workspace: string, items: readonly { input: string }[], report: Reporter): Promise<void> {
+  const dirs = items.map((item) => item.input).filter((input) => !input.startsWith('projects.'));
+  for (const dir of await onlyDirectories(workspace, dirs)) {
+    report.warning(
+      `${dir} holds only directories, no file: did you mean ${dir}/*? Each matched directory is one dataset.`,
+      'Avala: a dataset directory of directories',
+    );
+  }
+}
