@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { KEYS } from '../emulator/seed.ts';
 import { startEmulator } from '../emulator/server.ts';
 import { localEmulator } from '../scripts/local-emulator.ts';
 import { closedPort } from './support/servers.ts';
@@ -78,6 +79,26 @@ describe('a port in use', () => {
 });
 
 describe('the emulator local-action runs against', () => {
+  it('npm run local-action while npm run emulator runs: the action runs against that emulator', async () => {
+    const running = await startEmulator({ rateLimit: false });
+    closers.push(() => running.close());
+    const dir = await mkdtemp(join(tmpdir(), 'local-action-'));
+    closers.push(() => rm(dir, { recursive: true }));
+    const inputs = { 'BASE-URL': running.url, 'API-KEY': KEYS.pro, ACTION: 'list', OWNER: 'acme', LIMIT: '2' };
+    await writeFile(
+      join(dir, '.env'),
+      Object.entries(inputs)
+        .map(([k, v]) => `INPUT_${k}=${v}\n`)
+        .join(''),
+    );
+    const r = await script('scripts/local-action.ts', [], dir);
+    expect(r.code, r.stdout).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe(`Using the Avala emulator already running on ${running.origin}; inputs from .env.`);
+    expect(lines).toContain('→ count: 2');
+    expect(running.calls('GET')).toHaveLength(1);
+  });
+
   it('is the one already running at base-url, left running after', async () => {
     const running = await startEmulator({ rateLimit: false });
     closers.push(() => running.close());
