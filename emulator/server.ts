@@ -4,6 +4,7 @@
  * archive), with faults injected on demand. Tests, the demo, the benchmarks
  * and `npm run emulator` run the action against it.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -124,6 +125,19 @@ export class Emulator {
   /** Adds `count` projects to an owner, named `${prefix} 00001`…, for pagination and benchmarks. */
   addProjects(owner: string, count: number, prefix = 'Bulk'): void {
     this.#store.addProjects(owner, count, prefix);
+  }
+
+  /** One project of acme's (or of another owner), as a person makes it by hand in Avala. */
+  addProject(fields: Partial<StoredProject> & { name: string }): StoredProject {
+    return this.#store.add({
+      uid: randomUUID(),
+      task_type: 'image-annotation',
+      status: 'active',
+      visibility: 'private',
+      owner_name: 'acme',
+      short_description: '',
+      ...fields,
+    });
   }
 
   /** What only the platform does, such as completing a project. */

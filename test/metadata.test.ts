@@ -197,8 +197,11 @@ describe('Marketplace and release', () => {
     expect(files).toContain('index.js');
     for (const file of files) {
       const text = await read(`dist/${file}`);
-      const lines = text.split('\n').length;
-      expect(text.length / lines, file).toBeGreaterThan(1000);
+      const lines = text.split('\n');
+      // Long lines; or, where template literals keep their line breaks (the YAML parser's), none indented as source is.
+      const average = text.length / lines.length;
+      const indented = lines.filter((line) => /^ {2,}[\w.}]/.test(line)).length / lines.length;
+      expect(average > 1000 || (average > 500 && indented < 0.02), `${file}: ${average}, ${indented}`).toBe(true);
     }
   });
 });

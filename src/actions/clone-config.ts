@@ -2,8 +2,8 @@
  * `config`: the file that says what Avala holds (rule 33) becomes the same
  * typed job as dataset-dirs makes, so no procedure knows which it came from.
  */
-import { type ConfigFile, readConfig } from '../config/schema.ts';
-import { configError, parseConfigText, readConfigText } from '../config/yaml.ts';
+import { configError } from '../config/errors.ts';
+import type { ConfigFile } from '../config/schema.ts';
 import { findDatasetDirs, parseDirGlobs, slugOf } from '../inputs/dataset-dirs.ts';
 import { InputError, show } from '../inputs/errors.ts';
 import { INPUTS, type InputName, type InputReader } from '../inputs/inputs.ts';
@@ -54,7 +54,9 @@ export async function readConfigJob(read: InputReader, context: ParseContext): P
     }
   }
   const { workspace } = context.workflow;
-  const config = readConfig(await parseConfigText(file, await readConfigText(workspace, file)));
+  // The YAML parser is loaded only with config: other runs need not pay for it at start-up.
+  const { loadConfig } = await import('../config/load.ts');
+  const config = await loadConfig(workspace, file);
   const at = (key: string) => config.where.get(key) ?? file;
   if (config.upload) {
     throw configError(

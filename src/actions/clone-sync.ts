@@ -40,7 +40,7 @@ export async function cloneConfig(
   if (config.items.length === 0) return nothingMatches(`the kinds' dirs of ${config.file}`, report);
   if (config.orphansUnlooked) report.info(config.orphansUnlooked);
   await warnShallow(config.workspace, config.items, report);
-  return sync({ ...config, dryRun: s.dryRun }, api, report);
+  return sync({ ...config, dryRun: s.dryRun, orphansOutput: true }, api, report);
 }
 
 function nothingMatches(what: string, report: Reporter): ProcedureResult {

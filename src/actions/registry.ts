@@ -80,17 +80,17 @@ export async function prepareJob(raw: RawReader, context: ParseContext): Promise
   const read = withDefaults(raw);
   const name = parseChoice('action', read('action'), ACTIONS);
   const action: Action<unknown> = REGISTRY[name];
-  for (const input of INPUT_NAMES) {
-    const spec: InputSpec = INPUTS[input];
-    if (!usedBy(input).includes(name) && !spec.fromRunner && read(input) !== (spec.default ?? '')) {
-      context.warn(`Input '${input}' is not used by action '${name}' and is ignored.`);
-    }
-  }
   if (read('config') && name !== 'clone') {
     throw new InputError(
       'action',
       `Invalid action '${name}': config says what Avala should hold and works with clone only; a status change goes in the file's projects.`,
     );
+  }
+  for (const input of INPUT_NAMES) {
+    const spec: InputSpec = INPUTS[input];
+    if (!usedBy(input).includes(name) && !spec.fromRunner && read(input) !== (spec.default ?? '')) {
+      context.warn(`Input '${input}' is not used by action '${name}' and is ignored.`);
+    }
   }
   return action.prepare(read, parseCommon(read, context.apiKey, context.env), context);
 }

@@ -1,4 +1,4 @@
-/** The config file's keys, and how its messages read. */
+/** The config file's keys and what they hold, and how its messages read. */
 import { isMap, isSeq, type Node } from 'yaml';
 import { show } from '../inputs/errors.ts';
 import type { DesiredStatus } from '../procedures/desired.ts';
@@ -49,4 +49,36 @@ export function reword(message: string, key: string, value: string): string {
     }
   }
   return text;
+}
+
+export interface ConfigKind {
+  /** The glob lines, as dataset-dirs takes them. */
+  dirs: string;
+  template: string;
+  dataType: DataType;
+  approve: boolean;
+}
+
+export interface ConfigEntry {
+  slug: string;
+  status?: DesiredStatus;
+  project?: string;
+}
+
+/** What the file says, every default filled in. */
+export interface ConfigFile {
+  owner: string;
+  kinds: ConfigKind[];
+  approve: boolean;
+  upload: boolean;
+  name: string | undefined;
+  waitSeconds: number;
+  copyCollaborators: boolean;
+  maxNew: number;
+  maxStops: number;
+  orphans: 'report' | 'ignore';
+  projects: ConfigEntry[];
+  uploadWorkers: number;
+  /** Where each key path stands, for errors found later (a name pattern, a directory in two kinds). */
+  where: Map<string, string>;
 }

@@ -7,41 +7,24 @@ import { parseDirGlobs } from '../inputs/dataset-dirs.ts';
 import { InputError, show } from '../inputs/errors.ts';
 import { parseOwner, parseUid } from '../inputs/validate.ts';
 import { isSlug } from '../inputs/values.ts';
-import type { DesiredStatus } from '../procedures/desired.ts';
-import { DATA_TYPES, type DataType, ENTRY_KEYS, KIND_KEYS, kindOf, reword, STATUSES, TOP_KEYS } from './keys.ts';
-import { type ConfigText, configError } from './yaml.ts';
+import { configError } from './errors.ts';
+import {
+  type ConfigEntry,
+  type ConfigFile,
+  type ConfigKind,
+  DATA_TYPES,
+  type DataType,
+  ENTRY_KEYS,
+  KIND_KEYS,
+  kindOf,
+  reword,
+  STATUSES,
+  TOP_KEYS,
+} from './keys.ts';
 
-export interface ConfigKind {
-  /** The glob lines, as dataset-dirs takes them. */
-  dirs: string;
-  template: string;
-  dataType: DataType;
-  approve: boolean;
-}
+export type { ConfigFile } from './keys.ts';
 
-export interface ConfigEntry {
-  slug: string;
-  status?: DesiredStatus;
-  project?: string;
-}
-
-/** What the file says, every default filled in. */
-export interface ConfigFile {
-  owner: string;
-  kinds: ConfigKind[];
-  approve: boolean;
-  upload: boolean;
-  name: string | undefined;
-  waitSeconds: number;
-  copyCollaborators: boolean;
-  maxNew: number;
-  maxStops: number;
-  orphans: 'report' | 'ignore';
-  projects: ConfigEntry[];
-  uploadWorkers: number;
-  /** Where each key path stands, for errors found later (a name pattern, a directory in two kinds). */
-  where: Map<string, string>;
-}
+import type { ConfigText } from './yaml.ts';
 
 type Read<T> = (node: Node | null, key: string) => T;
 

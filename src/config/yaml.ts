@@ -5,8 +5,9 @@
  */
 import { lstat, readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import type { Document, LineCounter, Node } from 'yaml';
-import { InputError, show } from '../inputs/errors.ts';
+import { type Document, LineCounter, type Node, parseDocument, visit } from 'yaml';
+import { show } from '../inputs/errors.ts';
+import { configError } from './errors.ts';
 
 /** Larger than any config a team writes; a bigger file is a mistake, not a config. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -19,10 +20,6 @@ export interface ConfigText {
   doc: Document.Parsed;
   /** `file:line:column` of a node, or of an offset into the text. */
   at(node: Node | number | null | undefined): string;
-}
-
-export function configError(message: string): InputError {
-  return new InputError('config', message);
 }
 
 /** The file's path inside the checkout: nothing absolute, no `..`, no symbolic link. */
@@ -49,11 +46,9 @@ export async function readConfigText(workspace: string | undefined, file: string
 }
 
 /** Parses the text as one YAML 1.2 document; errors name the file, line and column. */
-export async function parseConfigText(file: string, text: string): Promise<ConfigText> {
-  // Loaded only with config: a run without it need not pay for the parser at start-up.
-  const yaml = await import('yaml');
-  const lines = new yaml.LineCounter();
-  const doc = yaml.parseDocument(text, { schema: 'core', uniqueKeys: true, lineCounter: lines, prettyErrors: false });
+export function parseConfigText(file: string, text: string): ConfigText {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { schema: 'core', uniqueKeys: true, lineCounter: lines, prettyErrors: false });
   const at = locator(file, lines);
   const [error] = doc.errors;
   if (error) {
@@ -62,7 +57,7 @@ export async function parseConfigText(file: string, text: string): Promise<Confi
   }
   let aliases = 0;
   let problem: string | undefined;
-  yaml.visit(doc, {
+  visit(doc, {
     Alias(_key, node) {
       aliases += 1;
       if (!node.resolve(doc)) problem ??= `${at(node)}: ${show(`*${node.source}`)} reads as a YAML alias; quote it.`;

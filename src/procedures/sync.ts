@@ -30,7 +30,9 @@ export interface SyncOptions extends ApplyOptions {
   /** config: read the owner's listing whole, for the orphans, the adoptions and the template check. */
   complete?: boolean;
   /** config with orphans: report: the slug a project name was made for, when the name pattern gives it. */
-  orphanSlug?: (name: string) => string | undefined;
+  orphanSlug?: ((name: string) => string | undefined) | undefined;
+  /** config: the orphans output is set, empty where none were looked for. */
+  orphansOutput?: boolean;
 }
 
 export async function sync(s: SyncOptions, api: AvalaClient, report: Reporter): Promise<ProcedureResult> {
@@ -45,7 +47,8 @@ export async function sync(s: SyncOptions, api: AvalaClient, report: Reporter): 
     s.items.map((item, i) => planStep(item, held.found[i] ?? {})),
     s.maxNew,
   );
-  const orphans = held.lookups.listed && s.orphanSlug ? findOrphans(s, held.lookups.listed, steps) : undefined;
+  const orphans =
+    held.lookups.listed && s.orphanSlug ? findOrphans(s, held.lookups.listed, steps) : s.orphansOutput ? [] : undefined;
   const templates = templateNames(held.lookups.listed);
   checkTemplates(s, held.lookups, report);
   if (held.lookups.ownerMissing && !steps.some((step) => step.dataset || step.project)) {
