@@ -1,72 +1,111 @@
 /**
- * `npm run demo`: the action's main job against the emulator, no account and no
- * network. Runs the built dist/index.js exactly as the runner would, over a
- * checkout of three dataset directories: the plan (two to create, one not
- * uploaded yet), the upload of the missing one, the apply step that makes and
- * approves the three projects, a re-run that changes nothing, then a pause and
- * a resume of all three in one step each. Prints each step's log and outputs.
+ * `npm run demo`: the action's main job against the emulators, no account and no network. Runs the built
+ * dist/index.js exactly as the runner would, the one step of examples/avala.yml over a checkout that holds
+ * examples/avala-projects.yml: the pull request's plan and its comment, the merge's apply, a nightly re-run that
+ * changes nothing, then a pull request that asks to pause one project, and its merge. Prints each step's log,
+ * outputs and, for a pull request, the comment as GitHub would show it.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DATASETS, KEYS, TEMPLATES } from '../emulator/seed.ts';
+import { REPOSITORY, startGitHubEmulator, WORKFLOW_TOKEN } from '../emulator/github.ts';
+import { DATASETS, KEYS } from '../emulator/seed.ts';
 import { startEmulator } from '../emulator/server.ts';
-import { DIST, logLines, runAction } from '../test/support/run-action.ts';
+import { DIST, logLines, ROOT, runAction } from '../test/support/run-action.ts';
 
 const emulator = await startEmulator();
-const common = { 'base-url': emulator.url, 'api-key': KEYS.pro, owner: 'acme' };
-const shown = ['uid', 'status', 'created', 'changed', 'count', 'uids', 'created-uids', 'missing-datasets', 'failed'];
-// The checkout: two directories Avala has, one it has not seen yet.
+const github = await startGitHubEmulator();
+const PR = 7;
+const shown = ['created', 'changed', 'count', 'uids', 'created-uids', 'orphans', 'missing-datasets', 'failed'];
+// The checkout: the example's config, two image datasets and a LiDAR one that Avala has, and a project a
+// person made by hand that the config adopts.
 const workspace = await mkdtemp(join(tmpdir(), 'avala-demo-'));
-for (const dir of [DATASETS.street, DATASETS.street2, 'street-2026-w49']) {
+const config = join(workspace, '.github/avala-projects.yml');
+await mkdir(join(workspace, '.github'));
+await copyFile(join(ROOT, 'examples/avala-projects.yml'), config);
+for (const dir of [`images/${DATASETS.street}`, `images/${DATASETS.street2}`, `lidar/${DATASETS.lidar}`]) {
   await mkdir(join(workspace, 'datasets', dir), { recursive: true });
   await writeFile(join(workspace, 'datasets', dir, '0001.jpg'), '');
 }
-const checkout = { GITHUB_WORKSPACE: workspace, GITHUB_EVENT_NAME: 'push' };
+emulator.addProject({ uid: '61e18534-a40d-63f6-c938-668877660042', name: 'Lot by hand', status: 'active' });
+const prEvent = join(workspace, 'pull-request.json');
+const head = { sha: 'c0ffee0123456789abcdef0123456789abcdef01', repo: { full_name: REPOSITORY } };
+await writeFile(
+  prEvent,
+  JSON.stringify({ pull_request: { number: PR, head, base: { repo: { full_name: REPOSITORY } } } }),
+);
+const pullRequest = {
+  GITHUB_EVENT_NAME: 'pull_request',
+  GITHUB_REF: `refs/pull/${PR}/merge`,
+  GITHUB_EVENT_PATH: prEvent,
+};
+const runner = {
+  GITHUB_WORKSPACE: workspace,
+  GITHUB_API_URL: github.url,
+  GITHUB_WORKFLOW: 'Avala projects',
+  GITHUB_JOB: 'avala',
+  GITHUB_ACTION: 'avala',
+};
 
-async function step(title: string, inputs: Record<string, string>, env: Record<string, string> = {}) {
+async function step(title: string, env: Record<string, string> = {}) {
   console.log(`\n━━ ${title}`);
-  console.log(
-    `   with: ${Object.entries(inputs)
-      .map(([k, v]) => `${k}=${v.replaceAll('\n', ',')}`)
-      .join(' ')}`,
+  const inputs = {
+    'base-url': emulator.url,
+    'api-key': KEYS.pro,
+    config: '.github/avala-projects.yml',
+    'pr-comment': 'true',
+  };
+  const run = await runAction(
+    { ...inputs, 'github-token': WORKFLOW_TOKEN },
+    { entry: DIST, env: { ...runner, ...env } },
   );
-  const run = await runAction({ ...common, ...inputs }, { entry: DIST, env });
   for (const line of logLines(run)) console.log(`   │ ${line}`);
   for (const name of shown) {
     const value = run.outputs[name];
-    if (value !== undefined) console.log(`   → ${name}: ${value.replaceAll('\n', ', ')}`);
+    if (value) console.log(`   → ${name}: ${value.replaceAll('\n', ', ')}`);
+  }
+  const comment = env.GITHUB_EVENT_NAME === 'pull_request' ? github.comments(PR).at(-1) : undefined;
+  if (comment) {
+    console.log(`   ✉ the pull request's comment (${github.comments(PR).length} in all), as text:`);
+    for (const line of asText(comment.body)) console.log(`   ✉ ${line}`);
   }
   console.log(`   exit code ${run.exitCode} in ${Math.round(run.ms)} ms`);
-  if (run.exitCode !== 0) {
-    await emulator.close();
-    await rm(workspace, { recursive: true, force: true });
-    process.exit(1);
-  }
-  return run.outputs;
+  if (run.exitCode !== 0) await stop(1);
 }
 
-console.log(`Avala emulator on ${emulator.url}; running dist/index.js as a workflow step would.`);
-const projects = { template: TEMPLATES.image, 'dataset-dirs': 'datasets/*', approve: 'true' };
-const plan = await step('Plan (dry run): what the push would make', { ...projects, 'dry-run': 'true' }, checkout);
-for (const dir of (plan['missing-datasets'] ?? '').split('\n').filter(Boolean)) {
-  // What `avala datasets upload --source DIR --name … --slug … --owner acme --data-type image` does.
-  const slug = dir.slice(dir.lastIndexOf('/') + 1);
-  console.log(`\n━━ Upload ${dir} (the workflow's avala datasets upload step)`);
-  const dataset = emulator.datasets.add({ slug, status: 'creating', readsLeft: 1 });
-  console.log(`   → dataset acme/${slug} (${dataset.uid}), ${dataset.status} while Avala ingests it`);
+/** The comment's HTML as a reader sees it, roughly: one line per heading, paragraph, item and row. */
+function asText(html: string): string[] {
+  return html
+    .replace(/<!--.*?-->/gs, '')
+    .replace(/<\/(h3|p|li|tr|summary)>/g, '\n')
+    .replace(/<\/t[dh]>/g, ' | ')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .slice(0, 14);
 }
-const made = await step(
-  'Apply: one approved project per directory, once Avala has ingested it',
-  { ...projects, 'wait-for-dataset': '30' },
-  checkout,
+
+async function stop(code: number): Promise<never> {
+  await emulator.close();
+  await github.close();
+  await rm(workspace, { recursive: true, force: true });
+  process.exit(code);
+}
+
+console.log(
+  `Avala emulator on ${emulator.url}, GitHub's on ${github.url}; running dist/index.js as the workflow's step.`,
 );
-await step('The same run again (a re-run or the nightly schedule): nothing to do', projects, checkout);
-await step('Pause the three projects in one step', { action: 'pause', project: made.uids ?? '' });
-await step('Resume them', { action: 'resume', project: made.uids ?? '' });
+await step('Pull request: mode auto plans, and the plan is the comment', pullRequest);
+await step('Merge: the push to main applies the plan');
+await step('Nightly (schedule): a re-run that changes nothing', { GITHUB_EVENT_NAME: 'schedule' });
+const pause = `${await readFile(config, 'utf8')}  ${DATASETS.street2}: { status: paused }\n`;
+await writeFile(config, pause);
+await step(`Pull request: the file asks to pause ${DATASETS.street2}; the same comment is edited`, pullRequest);
+await step('Merge: the pause is sent, before anything else');
 const requests = emulator.calls();
 console.log(
-  `\nThe emulator received ${requests.length} requests; ${requests.filter((r) => r.path.endsWith('/approve/')).length} approve.`,
+  `\nThe emulator received ${requests.length} requests; ${requests.filter((r) => r.path.endsWith('/approve/')).length} approve, ${requests.filter((r) => r.path.endsWith('/pause/')).length} pause.`,
 );
-await emulator.close();
-await rm(workspace, { recursive: true, force: true });
+await stop(0);

@@ -9,10 +9,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
-import { truthy } from '@actions/expressions/result';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { condition } from './support/expressions.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BIN = join(ROOT, 'test/fixtures/bin');
@@ -45,7 +44,8 @@ interface Workflow {
 }
 
 const text = (file: string) => readFileSync(join(EXAMPLES, file), 'utf8');
-const exampleFiles = readdirSync(EXAMPLES).filter((file) => /\.ya?ml$/.test(file));
+/** The example workflows; examples/avala-projects.yml is the config file that examples/avala.yml reads. */
+const exampleFiles = readdirSync(EXAMPLES).filter((file) => /\.ya?ml$/.test(file) && file !== 'avala-projects.yml');
 const workflow = parse(text(WORKFLOW)) as Workflow;
 
 function job(name: string): Job {
@@ -64,16 +64,6 @@ function script(s: Step): string {
 }
 const apply = job('apply');
 const plan = job('plan');
-
-/** An `if:` as GitHub evaluates it (without the implicit success(), which no test here needs). */
-function condition(expression: string | undefined, context: object): boolean {
-  if (expression === undefined) return true;
-  const source = expression.replace(/^\s*\$\{\{(.*)\}\}\s*$/s, '$1');
-  const contexts = Object.keys(context);
-  const expr = new Parser(new Lexer(source).lex().tokens, contexts, []).parse();
-  const dictionary = JSON.parse(JSON.stringify(context), data.reviver) as data.Dictionary;
-  return truthy(new Evaluator(expr, dictionary).evaluate());
-}
 
 /** Every `${{ … }}` of a step's env, replaced by what the test says it is; one the test does not know fails. */
 function environment(s: Step, values: Record<string, string>): Record<string, string> {
@@ -555,12 +545,12 @@ describe('every example', () => {
       .split('\n')
       .filter((line) => /^\s*(- )?uses:/.test(line))
       .map((line) => line.replace(/^\s*(- )?uses:\s*/, ''));
-    const others = uses.filter((use) => use !== 'ORG/avala-projects-action@v1');
+    const others = uses.filter((use) => use !== 'ORG/avala-projects-action@v2');
     expect(others.filter((use) => !/^[\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/.test(use))).toEqual([]);
     expect(uses.length).toBeGreaterThan(others.length);
   });
 
-  it('are this workflow and the nightly archive', () => {
-    expect([...exampleFiles].sort()).toEqual(['dataset-projects.yml', 'nightly-archive.yml']);
+  it('are the one-step workflow, this workflow and the nightly archive', () => {
+    expect([...exampleFiles].sort()).toEqual(['avala.yml', 'dataset-projects.yml', 'nightly-archive.yml']);
   });
 });

@@ -15,7 +15,7 @@ import {
 } from '../emulator/github.ts';
 import { DATASETS, KEYS, TEMPLATES } from '../emulator/seed.ts';
 import { useEmulator } from './support/fixtures.ts';
-import { type ActionRun, runAction } from './support/run-action.ts';
+import { type ActionRun, logLines, runAction } from './support/run-action.ts';
 
 const PR = 12;
 const HEAD = 'c0ffee0123456789abcdef0123456789abcdef01';
@@ -140,10 +140,15 @@ describe('pr-comment on a pull request', () => {
     expect(comments[0]?.body).not.toContain('would create');
   });
 
-  it('on another event, warns once and asks nothing of GitHub', async () => {
-    const r = await plan({}, { GITHUB_EVENT_NAME: 'push' });
-    expect(r.exitCode).toBe(0);
-    expect(r.annotations.filter((a) => a.level === 'warning')).toHaveLength(1);
+  it('on pull_request_target, warns once; on a push, says so in the log; neither asks anything of GitHub', async () => {
+    const target = await plan({}, { GITHUB_EVENT_NAME: 'pull_request_target' });
+    expect(target.exitCode).toBe(0);
+    expect(target.annotations.filter((a) => a.level === 'warning')).toHaveLength(1);
+    const push = await plan({}, { GITHUB_EVENT_NAME: 'push' });
+    expect(push.annotations.filter((a) => a.level === 'warning')).toEqual([]);
+    expect(logLines(push)).toContain(
+      'pr-comment works on pull_request events only; this run is for a push event, so nothing is posted.',
+    );
     expect(github.requests).toEqual([]);
   });
 

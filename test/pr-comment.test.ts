@@ -343,11 +343,17 @@ describe('pr-comment when the comment cannot be written', () => {
     expect(ms).toBeLessThan(100 * 2 + waits.reduce((a, b) => a + b, 0) + 250);
   });
 
-  it('warns once and sends nothing on another event than pull_request', async () => {
-    for (const event of ['push', 'pull_request_target']) {
+  it('warns once and sends nothing on another event than pull_request; says so in one info line on a push', async () => {
+    for (const event of ['pull_request_target', 'issue_comment']) {
       const { result, warnings } = await run({}, { GITHUB_EVENT_NAME: event });
       expect(result.written).toBe('skipped');
       expect(warnings.map((w) => w.message)).toEqual([expect.stringMatching(/works on pull_request events only/)]);
+    }
+    // The one step of examples/avala.yml plans pull requests and applies pushes: no warning on every merge.
+    for (const event of ['push', 'schedule', 'workflow_dispatch']) {
+      const { result, warnings } = await run({}, { GITHUB_EVENT_NAME: event });
+      expect(result.written).toBe('skipped');
+      expect(warnings).toEqual([]);
     }
     expect(github.requests).toEqual([]);
   });

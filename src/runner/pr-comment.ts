@@ -53,7 +53,13 @@ async function write(o: CommentOptions): Promise<CommentResult | string> {
   const event = o.env.GITHUB_EVENT_NAME ?? '';
   if (event !== 'pull_request') {
     const named = event ? `a ${shorten(event, 60)}` : 'an unnamed';
-    return `pr-comment works on pull_request events only; this run is for ${named} event, so nothing is posted.`;
+    const said = `pr-comment works on pull_request events only; this run is for ${named} event, so nothing is posted.`;
+    // One step plans pull requests and applies pushes (mode: auto): a push without a comment is as it should be.
+    if (['push', 'schedule', 'workflow_dispatch'].includes(event)) {
+      o.log.info(escapeLine(said));
+      return SKIPPED;
+    }
+    return said;
   }
   if (!o.token) {
     return "pr-comment needs github-token (the default, the workflow's own token, does with permissions: pull-requests: write).";
