@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { REPOSITORY, startGitHubEmulator, WORKFLOW_TOKEN } from '../emulator/github.ts';
 import { DATASET, KEYS, TEMPLATES } from '../emulator/seed.ts';
 import { startEmulator } from '../emulator/server.ts';
-import { DIST, ROOT, runnerEnv } from '../test/support/run-action.ts';
+import { DIST, PUSH_EVENT, ROOT, runnerEnv } from '../test/support/run-action.ts';
 
 const RUNS = Math.max(10, Number(process.env.BENCH_RUNS ?? 15));
 const TIME = '/usr/bin/time';
@@ -53,6 +53,12 @@ const ws500 = await checkout(
   Array.from({ length: 500 }, (_, i) => number(2 * i + 1)),
 );
 const ws3 = await checkout('3', ['00007', '00500', '00999']);
+// The same 500 directories described by a config file: one kind, basicco's image template.
+await mkdir(join(ws500, '.github'));
+await writeFile(
+  join(ws500, '.github/avala-projects.yml'),
+  `owner: basicco\nname: "Bulk {dataset}"\nkinds:\n  - dirs: datasets/*\n    data-type: image\n    template: 770a9600-a40d-63f6-c938-668877620000\n`,
+);
 const prEvent = join(root, 'pull_request.json');
 await writeFile(
   prEvent,
@@ -77,6 +83,7 @@ async function once(
     const runEnv = { ...(await runnerEnv(dir, { 'base-url': emulator.url, ...inputs })), ...env };
     await writeFile(runEnv.GITHUB_OUTPUT as string, '');
     await writeFile(runEnv.GITHUB_STEP_SUMMARY as string, '');
+    await writeFile(runEnv.GITHUB_EVENT_PATH as string, JSON.stringify(PUSH_EVENT));
     const rssFile = join(dir, 'rss');
     const connectionsBefore = emulator.connections;
     const requestsBefore = emulator.requests.length;
@@ -124,7 +131,7 @@ interface Scenario {
 const shaOf = (i: number) => `${(i + 100).toString(16).padStart(7, '0')}${'0'.repeat(33)}`;
 
 const dirs = { 'api-key': KEYS.basic, template: TEMPLATES.image, 'dataset-dirs': 'datasets/*', owner: 'basicco' };
-const scenarios: Record<'a' | 'a2' | 'b' | 'c' | 'c2' | 'g' | 'g2' | 'h', Scenario> = {
+const scenarios: Record<'a' | 'a2' | 'b' | 'c' | 'c2' | 'g' | 'g2' | 'h' | 'i', Scenario> = {
   a: {
     title: 'one clone',
     bare: 'clone.mjs',
@@ -181,6 +188,15 @@ const scenarios: Record<'a' | 'a2' | 'b' | 'c' | 'c2' | 'g' | 'g2' | 'h', Scenar
         ? { 'api-key': KEYS.basic, owner: 'basicco', names: 'Bulk 00007\nBulk 00500\nBulk 00999' }
         : { ...dirs, name: 'Bulk {dataset}' },
     env: () => ({ GITHUB_WORKSPACE: ws3 }),
+  },
+  i: {
+    title: 'the same 500 directories from a config file (the other side: the inputs, as g)',
+    bare: 'action',
+    inputs: (_i, side): Record<string, string> =>
+      side === 'action'
+        ? { 'api-key': KEYS.basic, config: '.github/avala-projects.yml' }
+        : { ...dirs, name: 'Bulk {dataset}' },
+    env: () => ({ GITHUB_WORKSPACE: ws500 }),
   },
   h: {
     title: 'a pull request plan with pr-comment (the other side: the same plan without it)',
@@ -279,6 +295,7 @@ const results = {
   g: await compare('g'),
   g2: await compare('g2'),
   h: await compare('h'),
+  i: await compare('i'),
 };
 const batched = await batch();
 const endless = await endlessBody();
@@ -338,6 +355,16 @@ row('g. 500 directories, all done: wall time', med(results.g.action, 'ms'), med(
 requestsRow('g. 500 directories, all done: requests', results.g.action, 'requests', 10);
 row('g2. 3 directories, all done: wall time', med(results.g2.action, 'ms'), med(results.g2.bare, 'ms'), ms, 1.3);
 requestsRow('g2. 3 directories, all done: requests', results.g2.action, 'requests', 3);
+const configMs = med(results.i.action, 'ms') - med(results.i.bare, 'ms');
+rows.push([
+  'i. 500 directories from a config file / from the inputs: wall time',
+  ms(med(results.i.action, 'ms')),
+  ms(med(results.i.bare, 'ms')),
+  `+${ms(configMs)}`,
+  configMs < 50 ? '< +50 ms ✓' : '< +50 ms ✗',
+  'reading, parsing and checking the file, the YAML parser loaded',
+]);
+requestsRow('i. 500 directories from a config file: requests', results.i.action, 'requests', 10);
 row('h. plan with pr-comment / without: wall time', med(results.h.action, 'ms'), med(results.h.bare, 'ms'), ms, 1.3);
 requestsRow('h. plan with pr-comment: GitHub requests', results.h.action, 'github', 2);
 

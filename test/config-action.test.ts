@@ -240,6 +240,60 @@ describe('what a plan warns of, and what it refuses', () => {
   });
 });
 
+describe('what the hostile review found', () => {
+  it('fails every item that reaches one project, by name and by adoption, and sends nothing for them', async () => {
+    const pending = fx.emu.addProject({ name: `datasets-${DATASETS.street}`, status: 'pending-approval' });
+    const config = `${BASE}projects:\n  other-slug: { project: ${pending.uid}, status: active }\n`;
+    const r = await run(await checkout(config, DIRS.slice(0, 2)));
+    expect(r.exitCode).toBe(1);
+    expect(results(r).map((e) => [e.input, e.error_code])).toEqual([
+      [`datasets/images/${DATASETS.street}`, 'invalid-input'],
+      [`datasets/images/${DATASETS.street2}`, null],
+      ['projects.other-slug', 'invalid-input'],
+    ]);
+    expect(fx.emu.calls('POST').filter((q) => q.path.includes(pending.uid))).toEqual([]);
+    expect(r.annotations[0]?.message).toContain(`all reach project ${pending.uid}: a project belongs to one dataset`);
+  });
+
+  it("refuses an entry that adopts a kind's template, before any request", async () => {
+    const config = `${BASE}projects:\n  bar: { project: ${TEMPLATES.pointCloud}, status: canceled }\n`;
+    const r = await run(await checkout(config, DIRS));
+    expect(r.annotations[0]?.message).toBe(
+      `.github/avala-projects.yml:11:19: projects.bar.project: ${TEMPLATES.pointCloud} is a kind's template, which no dataset's project can be.`,
+    );
+    expect(fx.emu.calls()).toEqual([]);
+  });
+
+  it('an apply over a cap writes its plan too, then why it sent nothing', async () => {
+    const r = await run(await checkout(BASE, DIRS), {}, { 'max-new-projects': '2' });
+    expect(r.exitCode).toBe(1);
+    expect(r.summary).toContain('Would start 3 billable projects (3 create and approve) and stop 0.');
+    expect(r.summary).toContain('<li>Create and approve <code>datasets-street-2026-w47</code>');
+    expect(fx.emu.calls('POST')).toEqual([]);
+  });
+
+  it('with no directory left, still applies the entries and reports the orphans; a failed listing leaves them unknown', async () => {
+    const ws = await checkout(BASE, DIRS.slice(0, 1));
+    expect((await run(ws)).exitCode).toBe(0);
+    await rm(join(ws, 'datasets'), { recursive: true });
+    const gone = await run(ws);
+    expect(gone.annotations.map((a) => a.title)).toEqual(['Avala: no dataset directory', 'Avala: orphan projects']);
+    expect(gone.outputs.orphans).toMatch(/^[0-9a-f-]{36}$/);
+    await writeFile(
+      join(ws, '.github/avala-projects.yml'),
+      `${BASE}projects:\n  ${DATASETS.street}: { status: canceled }\n`,
+    );
+    const ended = await run(ws);
+    expect(ended.exitCode, ended.stdout).toBe(0);
+    expect(results(ended).map((e) => [e.input, e.changed])).toEqual([[`projects.${DATASETS.street}`, true]]);
+    expect(posts().at(-1)).toMatch(/\/cancel\/$/);
+    fx.emu.inject({ method: 'GET', path: '/projects/acme/', fault: { kind: 'status', status: 500 } });
+    const unknown = await run(ws, {}, { retries: '0' });
+    expect(unknown.outputs.orphans).toBeUndefined();
+    expect(unknown.annotations.map((a) => a.title)).toContain('Avala orphans unknown');
+  });
+});
+
 describe('mode', () => {
   it('auto applies on the default branch and on schedule, and plans elsewhere, saying why', async () => {
     const ws = await checkout(BASE, DIRS.slice(0, 1));

@@ -96,7 +96,7 @@ export async function readConfigJob(read: InputReader, context: ParseContext): P
     maxStops: cap('max-stops', config.maxStops),
     waitMs: config.waitSeconds * 1000,
     copyCollaborators: config.copyCollaborators,
-    complete: config.orphans === 'report',
+    complete: orphanSlug !== undefined,
     ...(orphanSlug ? { orphanSlug } : {}),
     ...(config.orphans === 'report' && !orphanSlug
       ? {
@@ -120,7 +120,7 @@ async function configItems(
   for (const [i, k] of config.kinds.entries()) {
     const key = `kinds[${i}].dirs`;
     const dirs = await findDatasetDirs(workspace, parseDirGlobs(k.dirs, key), key).catch((error: unknown) => {
-      throw error instanceof InputError ? configError(`${at(key)}: ${error.message}`) : error;
+      throw error instanceof InputError ? configError(`${at(key)}: ${key}: ${error.message}`) : error;
     });
     const kind: Kind = { template: k.template, approve: k.approve, dataType: k.dataType };
     for (const dir of dirs) {
@@ -141,7 +141,15 @@ async function configItems(
       items.push({ input: dir, data: { auto: { owner, slug } }, kind });
     }
   }
+  const templates = new Set(config.kinds.map((k) => k.template.toLowerCase()));
   for (const entry of config.projects) {
+    // A template is no dataset's project: a pause or an irreversible cancel of it would stop every create.
+    if (entry.project && templates.has(entry.project.toLowerCase())) {
+      const key = `projects.${entry.slug}.project`;
+      throw configError(
+        `${at(key)}: ${key}: ${entry.project} is a kind's template, which no dataset's project can be.`,
+      );
+    }
     const fields = {
       ...(entry.status ? { desired: entry.status } : {}),
       ...(entry.project ? { adopt: entry.project } : {}),

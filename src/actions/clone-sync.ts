@@ -37,7 +37,13 @@ export async function cloneConfig(
   report: Reporter,
 ): Promise<ProcedureResult> {
   const { config } = s;
-  if (config.items.length === 0) return nothingMatches(`the kinds' dirs of ${config.file}`, report);
+  // The entries and the orphans still matter when no directory is left: removing every one is how a team ends.
+  if (!config.items.some((item) => item.kind)) {
+    report.warning(
+      `No directory of the checkout matches the kinds' dirs of ${config.file}.`,
+      'Avala: no dataset directory',
+    );
+  }
   if (config.orphansUnlooked) report.info(config.orphansUnlooked);
   await warnShallow(config.workspace, config.items, report);
   return sync({ ...config, dryRun: s.dryRun, orphansOutput: true }, api, report);

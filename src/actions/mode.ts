@@ -32,7 +32,7 @@ export function resolveMode(read: InputReader, env: NodeJS.ProcessEnv): ModeDeci
     const branch = defaultBranch(env.GITHUB_EVENT_PATH);
     if (!branch) return { plan: true, why: `mode auto plans: the event payload does not say the default branch` };
     if (env.GITHUB_REF === `refs/heads/${branch}`) return { plan: false };
-    return { plan: true, why: `mode auto plans: ${env.GITHUB_REF ?? 'this ref'} is not the default branch ${branch}` };
+    return { plan: true, why: `mode auto plans: ${env.GITHUB_REF || 'this ref'} is not the default branch ${branch}` };
   }
   return {
     plan: true,

@@ -1,5 +1,5 @@
 /** The config file's keys and what they hold, and how its messages read. */
-import { isMap, isSeq, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { show } from '../inputs/errors.ts';
 import type { DesiredStatus } from '../procedures/desired.ts';
 
@@ -23,6 +23,12 @@ export const TOP_KEYS = [
 ] as const;
 export const KIND_KEYS = ['dirs', 'template', 'data-type', 'approve'] as const;
 export const ENTRY_KEYS = ['status', 'project'] as const;
+
+/** A key as written: `0042:` is the slug 0042, not the number 42, and `~:` is no null. */
+export function keyText(key: unknown): string {
+  if (!isScalar(key)) return '';
+  return typeof key.source === 'string' ? key.source : String(key.value);
+}
 
 export function kindOf(node: Node | null): string {
   if (node === null) return 'nothing';

@@ -2,7 +2,7 @@
  * The config file's keys (rule 33), checked node by node so that each error names the file, line, column and key:
  * `.github/avala-projects.yml:7:16: kinds[0].data-type: expected image, video or lidar, got "imgae"`.
  */
-import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import { parseDirGlobs } from '../inputs/dataset-dirs.ts';
 import { InputError, show } from '../inputs/errors.ts';
 import { parseOwner, parseUid } from '../inputs/validate.ts';
@@ -16,6 +16,7 @@ import {
   type DataType,
   ENTRY_KEYS,
   KIND_KEYS,
+  keyText,
   kindOf,
   reword,
   STATUSES,
@@ -33,15 +34,23 @@ export function readConfig(text: ConfigText): ConfigFile {
   const fail = (node: Node | null | undefined, key: string, why: string): never => {
     throw configError(`${text.at(node)}: ${key}: ${why}.`);
   };
+  /** An alias stands for the node its anchor names (the parser has checked that it resolves, at most 100 times). */
+  const real = (node: Node | null | undefined): Node | null =>
+    isAlias(node) ? ((node.resolve(text.doc) as Node | undefined) ?? null) : (node ?? null);
+  const deref =
+    <T>(read: Read<T>): Read<T> =>
+    (node, key) =>
+      read(real(node), key);
   const got = (node: Node | null) => (isScalar(node) ? `got ${show(String(node.value))}` : `got a ${kindOf(node)}`);
 
   /** The pairs of a mapping by key; an unknown key is an error at that key. Without `known`, any key. */
-  const mapping = (node: Node | null, key: string, known: readonly string[] | undefined) => {
+  const mapping = (aliased: Node | null, key: string, known: readonly string[] | undefined) => {
+    const node = real(aliased);
     if (!isMap(node)) return fail(node, key || 'the file', `expected a mapping, ${got(node)}`);
     const pairs = new Map<string, Pair<Node, Node | null>>();
     for (const pair of node.items as Pair<Node, Node | null>[]) {
       // A key is always a string: `2026:` and `on:` are the text they show.
-      const name = isScalar(pair.key) ? String(pair.key.value) : '';
+      const name = keyText(pair.key);
       const path = key ? `${key}.${name}` : name;
       if (known && !known.includes(name)) fail(pair.key, path, `unknown key; expected one of ${known.join(', ')}`);
       where.set(path, text.at(pair.value ?? pair.key));
@@ -68,26 +77,28 @@ export function readConfig(text: ConfigText): ConfigFile {
     },
   });
 
-  const string: Read<string> = (node, key) =>
+  const string: Read<string> = deref((node, key) =>
     isScalar(node) && typeof node.value === 'string' && node.value.trim() !== ''
       ? node.value.trim()
-      : fail(node, key, `expected a string, ${got(node)}`);
-  const boolean: Read<boolean> = (node, key) =>
+      : fail(node, key, `expected a string, ${got(node)}`),
+  );
+  const boolean: Read<boolean> = deref((node, key) =>
     isScalar(node) && typeof node.value === 'boolean'
       ? node.value
-      : fail(node, key, `expected true or false, ${got(node)}`);
-  const whole =
-    (min: number, max: number): Read<number> =>
-    (node, key) =>
+      : fail(node, key, `expected true or false, ${got(node)}`),
+  );
+  const whole = (min: number, max: number): Read<number> =>
+    deref((node, key) =>
       isScalar(node) && Number.isInteger(node.value) && (node.value as number) >= min && (node.value as number) <= max
         ? (node.value as number)
-        : fail(node, key, `expected a whole number from ${min} to ${max}, ${got(node)}`);
-  const choice =
-    <T extends string>(choices: readonly T[]): Read<T> =>
-    (node, key) =>
+        : fail(node, key, `expected a whole number from ${min} to ${max}, ${got(node)}`),
+    );
+  const choice = <T extends string>(choices: readonly T[]): Read<T> =>
+    deref((node, key) =>
       isScalar(node) && (choices as readonly unknown[]).includes(node.value)
         ? (node.value as T)
-        : fail(node, key, `expected ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}, ${got(node)}`);
+        : fail(node, key, `expected ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}, ${got(node)}`),
+    );
   /** A check of the inputs' own, its message placed at the node and said in the file's words. */
   const checked =
     <T>(check: (value: string, key: string) => T, read: Read<string> = string): Read<T> =>
@@ -100,18 +111,19 @@ export function readConfig(text: ConfigText): ConfigFile {
         return fail(node, key, reword(error.message, key, raw));
       }
     };
-  const globLines: Read<string> = (node, key) => {
+  const globLines: Read<string> = deref((node, key) => {
     const lines = isSeq(node) ? node.items.map((item, i) => string(item as Node, `${key}[${i}]`)) : [string(node, key)];
     if (lines.length === 0) fail(node, key, 'expected a glob or a list of globs, got an empty list');
     return lines.join('\n');
-  };
+  });
   const globs = checked((v, key) => {
     parseDirGlobs(v, key);
     return v;
   }, globLines);
 
   /** `projects`: by dataset slug, each `{status?, project?}`; one project UID under one slug only. */
-  const entries = (node: Node | null): ConfigEntry[] => {
+  const entries = (aliased: Node | null): ConfigEntry[] => {
+    const node = real(aliased);
     if (node === null || (isScalar(node) && node.value === null)) return [];
     const bySlug = mapping(node, 'projects', undefined);
     const slugOf = new Map<string, string>();
@@ -146,7 +158,7 @@ export function readConfig(text: ConfigText): ConfigFile {
   const top = mapping(text.doc.contents, '', TOP_KEYS);
   const approve = value(top, 'approve', 'approve', boolean) ?? false;
   const kindsPair = top.get('kinds');
-  const kindsNode = kindsPair?.value ?? null;
+  const kindsNode = real(kindsPair?.value);
   if (!kindsPair)
     fail(text.doc.contents, 'kinds', 'missing; expected a list of kinds, each {dirs, template, data-type}');
   if (!isSeq(kindsNode) || kindsNode.items.length === 0) {

@@ -8,6 +8,7 @@ import { isAbsolute, join } from 'node:path';
 import { type Document, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import { show } from '../inputs/errors.ts';
 import { configError } from './errors.ts';
+import { keyText } from './keys.ts';
 
 /** Larger than any config a team writes; a bigger file is a mistake, not a config. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -48,7 +49,13 @@ export async function readConfigText(workspace: string | undefined, file: string
 /** Parses the text as one YAML 1.2 document; errors name the file, line and column. */
 export function parseConfigText(file: string, text: string): ConfigText {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { schema: 'core', uniqueKeys: true, lineCounter: lines, prettyErrors: false });
+  const doc = parseDocument(text, {
+    schema: 'core',
+    // Keys compare as written, as they are read: `0042` and `42` are two slugs.
+    uniqueKeys: (a, b) => keyText(a) === keyText(b),
+    lineCounter: lines,
+    prettyErrors: false,
+  });
   const at = locator(file, lines);
   const [error] = doc.errors;
   if (error) {

@@ -9,13 +9,12 @@ import type { AvalaClient } from '../api/client.ts';
 import type { Project } from '../api/types.ts';
 import { describeFailure } from '../errors.ts';
 import { notTried, stopsTheRun } from './batch.ts';
-import { DatasetError, findDataset } from './datasets.ts';
-import { findByNames, type Lookups } from './lookup.ts';
 import type { Reporter } from './reporter.ts';
 import { type ItemResult, PartialFailure, type ProcedureResult } from './result.ts';
 import { applySteps, planResults } from './sync-apply.ts';
 import { capsError, deferOverMax } from './sync-caps.ts';
-import { type ApplyOptions, type Found, needsDataset, planStep, type Step, type SyncItem } from './sync-plan.ts';
+import { checkTemplates, findOrphans, type Held, readHoldings } from './sync-holdings.ts';
+import { type ApplyOptions, planStep, type Step, type SyncItem } from './sync-plan.ts';
 import { doneHeadline, lineText, planHeadline, planLines, templateNames } from './sync-report.ts';
 
 export type { DirItem, Kind, SyncItem } from './sync-plan.ts';
@@ -48,7 +47,12 @@ export async function sync(s: SyncOptions, api: AvalaClient, report: Reporter): 
     s.maxNew,
   );
   const orphans =
-    held.lookups.listed && s.orphanSlug ? findOrphans(s, held.lookups.listed, steps) : s.orphansOutput ? [] : undefined;
+    held.lookups.listed && s.orphanSlug
+      ? findOrphans(s, held.lookups.listed, steps)
+      : // A listing that failed leaves the orphans unknown, which an empty output would hide.
+        s.orphansOutput && held.lookups.listingError === undefined
+        ? []
+        : undefined;
   const templates = templateNames(held.lookups.listed);
   checkTemplates(s, held.lookups, report);
   if (held.lookups.ownerMissing && !steps.some((step) => step.dataset || step.project)) {
@@ -59,14 +63,14 @@ export async function sync(s: SyncOptions, api: AvalaClient, report: Reporter): 
   }
   const missingDatasets = steps.filter((p) => p.planned === 'not-uploaded').map((p) => p.item.input);
   const guard = capsError(steps, s);
-  // A real run stops before it changes anything; a plan tells itself whole first.
+  // A plan, and an apply over a cap, tell the plan whole: what it would have done, then why it did nothing.
+  const lines = s.dryRun || guard ? planLines(steps, orphans, templates) : [];
+  for (const line of lines) report.info(lineText(line));
   if (guard && !s.dryRun) {
     const items = steps.map((p) => ({ input: p.item.input, datasetUid: p.dataset?.uid ?? null, error: guard }));
     const nothing = { created: false, changed: false, projects: [], missingDatasets, ...orphansOf(orphans) };
-    throw new PartialFailure(guard, { summary: guard.message, items, ...nothing });
+    throw new PartialFailure(guard, { summary: planHeadline(steps), lines, items, ...nothing });
   }
-  const lines = s.dryRun ? planLines(steps, orphans, templates) : [];
-  for (const line of lines) report.info(lineText(line));
   const items: ItemResult[] = s.dryRun
     ? await planResults(steps, s, api, report)
     : await applySteps(steps, s, api, report);
@@ -93,72 +97,6 @@ function orphansOf(orphans: Project[] | undefined): { orphans?: Project[] } {
 /** After an apply, the directories still without their dataset: those that failed for want of it. */
 function missingAfter(steps: readonly Step[], items: readonly ItemResult[]): string[] {
   return steps.filter((p, i) => p.planned === 'not-uploaded' && items[i]?.error !== undefined).map((p) => p.item.input);
-}
-
-interface Held {
-  lookups: Lookups;
-  found: Found[];
-}
-
-/** What Avala holds for every item: its project by name or adopted UID, and, where one is to be made, its dataset. */
-async function readHoldings(s: SyncOptions, api: AvalaClient, report: Reporter): Promise<Held> {
-  const lookups = await findByNames(
-    api,
-    s.owner,
-    s.items.filter((item) => !item.adopt).map((item) => item.name),
-    { complete: s.complete === true || s.items.some((item) => item.adopt) },
-  );
-  if (lookups.listingError !== undefined) {
-    report.warning(
-      `${s.owner}'s projects could not be listed (${describeFailure(lookups.listingError).message}): the orphans are unknown, and each project was looked up by name instead.`,
-      'Avala orphans unknown',
-    );
-  }
-  const byUid = new Map((lookups.listed ?? []).map((p) => [p.uid.toLowerCase(), p]));
-  const found: Found[] = [];
-  for (const item of s.items) {
-    const one: Found = item.adopt
-      ? lookups.listed
-        ? { project: byUid.get(item.adopt.toLowerCase()) }
-        : { error: lookups.listingError }
-      : lookups.failed.has(item.name)
-        ? { error: lookups.failed.get(item.name) }
-        : { project: lookups.found.get(item.name) };
-    if (needsDataset(item, one)) {
-      try {
-        one.dataset = { read: await findDataset(api, item.data.auto) };
-      } catch (error) {
-        if (stopsTheRun(error)) throw error;
-        one.dataset = error instanceof DatasetError && error.errorCode === 'dataset-not-found' ? 'missing' : { error };
-      }
-    }
-    found.push(one);
-  }
-  return { lookups, found };
-}
-
-/** Rule 35: projects the name pattern made for a dataset that no directory, entry or adoption names. */
-function findOrphans(s: SyncOptions, listed: readonly Project[], steps: readonly Step[]): Project[] {
-  const slugs = new Set(s.items.map((item) => item.data.auto.slug));
-  const owned = new Set(steps.flatMap((step) => (step.project ? [step.project.uid.toLowerCase()] : [])));
-  return listed.filter((p) => {
-    const slug = s.orphanSlug?.(p.name);
-    return slug !== undefined && !slugs.has(slug) && !owned.has(p.uid.toLowerCase());
-  });
-}
-
-/** Rule 38: each kind's template should be among the owner's projects, or every create would fail. */
-function checkTemplates(s: SyncOptions, lookups: Lookups, report: Reporter): void {
-  if (!lookups.listed || lookups.ownerMissing) return;
-  const uids = new Set(lookups.listed.map((p) => p.uid.toLowerCase()));
-  const templates = new Set(s.items.flatMap((item) => (item.kind ? [item.kind.template] : [])));
-  for (const template of templates) {
-    if (uids.has(template.toLowerCase())) continue;
-    report.warning(
-      `Template ${template} is not among ${s.owner}'s projects: if it is a typo, every create from it will fail. Check the template UID.`,
-      'Avala template not found',
-    );
-  }
 }
 
 /** The run stopped while reading: the first item fails, the others are not tried. */

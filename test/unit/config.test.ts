@@ -125,6 +125,24 @@ describe('a bad file names the file, line, column and key', () => {
     expect(await failure('- a\n- b\n')).toContain(`${FILE}:1:1: the file: expected a mapping, got a list`);
   });
 
+  it('takes aliases where a value goes, and keys as written: 0042 is a slug, not the number 42', async () => {
+    const text = GOOD.replace(
+      'template: 770a9600-a40d-63f6-c938-668877660000',
+      'template: &image 770a9600-a40d-63f6-c938-668877660000',
+    )
+      .replace('template: 770a9600-a40d-63f6-c938-668877660002', 'template: *image')
+      .replace('  street-2026-w31: { status: paused }', '  0042: &pause { status: paused }\n  "42": *pause');
+    const config = await parse(text);
+    expect(config.kinds.map((k) => k.template)).toEqual([
+      '770a9600-a40d-63f6-c938-668877660000',
+      '770a9600-a40d-63f6-c938-668877660000',
+    ]);
+    expect(config.projects.slice(0, 2)).toEqual([
+      { slug: '0042', status: 'paused' },
+      { slug: '42', status: 'paused' },
+    ]);
+  });
+
   it('refuses more than 100 aliases', async () => {
     const aliases = Array.from({ length: 101 }, (_, i) => `  a${i}: *t`).join('\n');
     expect(await failure(`${GOOD}x: &t paused\ny:\n${aliases}\n`)).toContain(`${FILE}: more than 100 aliases.`);
