@@ -53,12 +53,18 @@ const ws500 = await checkout(
   Array.from({ length: 500 }, (_, i) => number(2 * i + 1)),
 );
 const ws3 = await checkout('3', ['00007', '00500', '00999']);
-// The same 500 directories described by a config file: one kind, basicco's image template.
+// The same 500 directories described by config files. i: one kind, basicco's image template and its names,
+// as g. i2: an owner of exactly 1,000 projects named as the default pattern names them ({repo} {dataset}), so
+// that the one listing also finds the orphans (the 500 projects of no directory) and the template.
+emulator.addProjects('helper', 1000, 'datasets');
+const helperTemplate = emulator.projectsOf('helper')[1]?.uid;
 await mkdir(join(ws500, '.github'));
+const kind = (template: string) => `kinds:\n  - dirs: datasets/*\n    data-type: image\n    template: ${template}\n`;
 await writeFile(
   join(ws500, '.github/avala-projects.yml'),
-  `owner: basicco\nname: "Bulk {dataset}"\nkinds:\n  - dirs: datasets/*\n    data-type: image\n    template: 770a9600-a40d-63f6-c938-668877620000\n`,
+  `owner: basicco\nname: "Bulk {dataset}"\n${kind('770a9600-a40d-63f6-c938-668877620000')}`,
 );
+await writeFile(join(ws500, '.github/orphans.yml'), `owner: helper\nname: "{repo} {dataset}"\n${kind(helperTemplate ?? '')}`);
 const prEvent = join(root, 'pull_request.json');
 await writeFile(
   prEvent,
@@ -131,7 +137,7 @@ interface Scenario {
 const shaOf = (i: number) => `${(i + 100).toString(16).padStart(7, '0')}${'0'.repeat(33)}`;
 
 const dirs = { 'api-key': KEYS.basic, template: TEMPLATES.image, 'dataset-dirs': 'datasets/*', owner: 'basicco' };
-const scenarios: Record<'a' | 'a2' | 'b' | 'c' | 'c2' | 'g' | 'g2' | 'h' | 'i', Scenario> = {
+const scenarios: Record<'a' | 'a2' | 'b' | 'c' | 'c2' | 'g' | 'g2' | 'h' | 'i' | 'i2', Scenario> = {
   a: {
     title: 'one clone',
     bare: 'clone.mjs',
@@ -196,6 +202,15 @@ const scenarios: Record<'a' | 'a2' | 'b' | 'c' | 'c2' | 'g' | 'g2' | 'h' | 'i', 
       side === 'action'
         ? { 'api-key': KEYS.basic, config: '.github/avala-projects.yml' }
         : { ...dirs, name: 'Bulk {dataset}' },
+    env: () => ({ GITHUB_WORKSPACE: ws500 }),
+  },
+  i2: {
+    title: '500 directories from a config file with orphans, for an owner of 1,000 (the floor: its listing)',
+    bare: 'list.mjs',
+    inputs: (_i, side): Record<string, string> =>
+      side === 'bare'
+        ? { 'api-key': KEYS.coworker, owner: 'helper', limit: '1000' }
+        : { 'api-key': KEYS.coworker, config: '.github/orphans.yml', 'dry-run': 'true' },
     env: () => ({ GITHUB_WORKSPACE: ws500 }),
   },
   h: {
@@ -296,6 +311,7 @@ const results = {
   g2: await compare('g2'),
   h: await compare('h'),
   i: await compare('i'),
+  i2: await compare('i2'),
 };
 const batched = await batch();
 const endless = await endlessBody();
@@ -365,6 +381,8 @@ rows.push([
   'reading, parsing and checking the file, the YAML parser loaded',
 ]);
 requestsRow('i. 500 directories from a config file: requests', results.i.action, 'requests', 10);
+row('i2. 500 directories, config with orphans: wall time', med(results.i2.action, 'ms'), med(results.i2.bare, 'ms'), ms, 1.3);
+requestsRow('i2. 500 directories, config with orphans: requests', results.i2.action, 'requests', 10);
 row('h. plan with pr-comment / without: wall time', med(results.h.action, 'ms'), med(results.h.bare, 'ms'), ms, 1.3);
 requestsRow('h. plan with pr-comment: GitHub requests', results.h.action, 'github', 2);
 

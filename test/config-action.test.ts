@@ -329,6 +329,30 @@ describe('waits overlap', () => {
     expect(fx.emu.calls('GET', `/api/v1/datasets/${b.uid}/`)).toHaveLength(1);
     expect(r.outputs['created-uids']?.split('\n')).toHaveLength(2);
   });
+
+  it('for a clone of several datasets by input too, looking the projects up once and waiting for the new ones only', async () => {
+    fx.emu.datasets.add({ slug: 'fresh-c', status: 'creating', readsLeft: 2 });
+    fx.emu.datasets.add({ slug: 'fresh-d', status: 'creating', readsLeft: 2 });
+    const inputs = {
+      template: TEMPLATES.image,
+      dataset: 'acme/fresh-c, acme/fresh-d',
+      owner: 'acme',
+      'wait-for-dataset': '30',
+    };
+    const r = await fx.run(inputs);
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(logLines(r).filter((l) => l.includes('not created yet'))).toEqual([
+      '2 datasets are not created yet; reading them again in 1.0 s',
+    ]);
+    expect(r.outputs['created-uids']?.split('\n')).toHaveLength(2);
+    fx.emu.requests.length = 0;
+    const again = await fx.run(inputs);
+    expect(again.outputs.changed).toBe('false');
+    expect(fx.emu.calls().map((q) => q.path.replace(/\?.*/, ''))).toEqual([
+      '/api/v1/projects/acme/',
+      '/api/v1/projects/acme/',
+    ]);
+  });
 });
 
 describe('as a process', () => {

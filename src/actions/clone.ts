@@ -5,6 +5,7 @@ import { parseDatasetRef, parseList } from '../inputs/values.ts';
 import { runItems, summarizeItems } from '../procedures/batch.ts';
 import { clone } from '../procedures/clone.ts';
 import type { Attachments } from '../procedures/datasets.ts';
+import { waitForItems } from '../procedures/wait.ts';
 import { readConfigJob } from './clone-config.ts';
 import { dirItems, mainRef, nameItems } from './clone-items.ts';
 import type { CloneSettings } from './clone-settings.ts';
@@ -124,13 +125,31 @@ export const cloneAction: ActionSpec<CloneSettings> = {
   async run(s, api, report) {
     if (s.config) return cloneConfig({ ...s, config: s.config }, api, report);
     if (s.dirs) return cloneDirs(lines(s.dirs.globs), { ...s, dirs: s.dirs }, api, report);
+    // Several datasets to wait for are waited for together (rule 40): the wait bounds the run, not each dataset.
+    const together =
+      s.waitMs > 0 && !s.dryRun && s.items.length > 1
+        ? await waitForItems(
+            api,
+            s.items.map((item) => ({
+              name: item.name,
+              refs: [item.data.image, item.data.lidar].flatMap((r) => (r ? [r] : [])),
+            })),
+            s.owner,
+            report,
+            s,
+          )
+        : undefined;
     const items = s.items.map((item) => {
       const ref = mainRef(item.data);
       return {
         input: item.input,
         datasetUid: ref && 'uid' in ref ? ref.uid : null,
         title: `Avala: clone template ${s.template} as "${item.name}"${s.approve ? ' and approve it' : ''}${dry(s)}`,
-        run: () => clone({ ...s, data: item.data, name: item.name }, api, report),
+        run: () => {
+          const existing = together?.existing.get(item.name);
+          const known = { waited: together?.waited, ...(existing !== undefined ? { existing } : {}) };
+          return clone({ ...s, ...known, data: item.data, name: item.name }, api, report);
+        },
       };
     });
     const result = summarizeItems(await runItems(items, report), (c) => {

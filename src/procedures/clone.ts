@@ -2,7 +2,7 @@ import type { AvalaClient } from '../api/client.ts';
 import { AvalaError } from '../api/errors.ts';
 import type { CloneRequest, Dataset, DatasetRef, Project } from '../api/types.ts';
 import { ActionError } from '../errors.ts';
-import { type Attachments, resolveAttachments } from './datasets.ts';
+import { type Attachments, type Readiness, resolveAttachments } from './datasets.ts';
 import type { Reporter } from './reporter.ts';
 import { describeProject, PartialFailure, type ProcedureResult } from './result.ts';
 import { transition } from './transition.ts';
@@ -25,6 +25,8 @@ export interface CloneOptions {
   existing?: Project | null;
   /** The dataset of `data.auto`, when already read. */
   dataset?: Dataset;
+  /** The datasets this clone attaches, when waited for together with others' (rule 40). */
+  waited?: Readiness['waited'];
 }
 
 class AlreadyExistsError extends ActionError {

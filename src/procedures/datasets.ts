@@ -32,6 +32,8 @@ const FIELD_OF_TYPE: Record<string, 'image_dataset_uid' | 'lidar_dataset_uid'> =
 };
 
 export interface Readiness {
+  /** Datasets already waited for together (rule 40), by reference as shown: ready, or why not. */
+  waited?: ReadonlyMap<string, { ready: Dataset } | { error: unknown }> | undefined;
   /** How long to wait for each dataset to be `created`; 0 does not wait. */
   waitMs: number;
   dryRun: boolean;
@@ -90,6 +92,9 @@ async function readyDataset(
   first?: Dataset | 'read',
 ): Promise<Dataset> {
   const shown = showRef(ref);
+  const waited = r.waited?.get(shown);
+  if (waited && 'error' in waited) throw waited.error;
+  if (waited) return waited.ready;
   if ('uid' in ref && !first && (r.waitMs === 0 || r.dryRun)) return ref;
   let dataset = first && first !== 'read' ? first : await findDataset(api, ref);
   if (dataset.status === 'created') return dataset;

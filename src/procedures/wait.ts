@@ -1,8 +1,9 @@
 /** Rule 40: the datasets a run needs are waited for together, so wait-for-dataset bounds the run's whole wait. */
 import type { AvalaClient } from '../api/client.ts';
-import { type Dataset, type DatasetRef, showRef } from '../api/types.ts';
+import { type Dataset, type DatasetRef, type Project, showRef } from '../api/types.ts';
 import { stopsTheRun } from './batch.ts';
 import { DatasetError, findDataset, MAX_POLL_MS, quote, type Readiness } from './datasets.ts';
+import { findByNames } from './lookup.ts';
 import type { Reporter } from './reporter.ts';
 
 /** A dataset that was waited for: ready, or why not. */
@@ -62,4 +63,47 @@ export async function waitForDatasets(
     waiting = still;
   }
   return out;
+}
+
+/**
+ * Rule 40 for a clone of several datasets: those of the items that will make a
+ * project (none found by name) are read, then waited for together. Returns what
+ * each clone reads instead, by reference as shown, and the lookups it need not repeat.
+ */
+export async function waitForItems(
+  api: AvalaClient,
+  items: ReadonlyArray<{ name: string; refs: DatasetRef[] }>,
+  owner: string | undefined,
+  report: Reporter,
+  r: Readiness,
+): Promise<{ waited: Map<string, Waited>; existing: Map<string, Project | null> }> {
+  const existing = new Map<string, Project | null>();
+  if (owner) {
+    const lookups = await findByNames(
+      api,
+      owner,
+      items.map((item) => item.name),
+    );
+    for (const item of items) {
+      if (!lookups.failed.has(item.name)) existing.set(item.name, lookups.found.get(item.name) ?? null);
+    }
+  }
+  const refs = new Map<string, DatasetRef>();
+  for (const item of items) {
+    if (existing.get(item.name)) continue;
+    for (const ref of item.refs) refs.set(showRef(ref), ref);
+  }
+  const waited = new Map<string, Waited>();
+  const read: Array<{ ref: DatasetRef; dataset: Dataset }> = [];
+  for (const [shown, ref] of refs) {
+    try {
+      read.push({ ref, dataset: await findDataset(api, ref) });
+    } catch (error) {
+      if (stopsTheRun(error)) throw error;
+      waited.set(shown, { error });
+    }
+  }
+  const results = await waitForDatasets(api, read, report, r);
+  read.forEach(({ ref }, i) => waited.set(showRef(ref), results[i] as Waited));
+  return { waited, existing };
 }
