@@ -86,10 +86,12 @@ async function once(
 ): Promise<Sample> {
   const dir = await mkdtemp(join(tmpdir(), 'avala-bench-'));
   try {
-    const runEnv = { ...(await runnerEnv(dir, { 'base-url': emulator.url, ...inputs })), ...env };
+    const base = await runnerEnv(dir, { 'base-url': emulator.url, ...inputs });
+    // A push to the default branch, unless the scenario gives an event of its own.
+    await writeFile(base.GITHUB_EVENT_PATH as string, JSON.stringify(PUSH_EVENT));
+    const runEnv = { ...base, ...env };
     await writeFile(runEnv.GITHUB_OUTPUT as string, '');
     await writeFile(runEnv.GITHUB_STEP_SUMMARY as string, '');
-    await writeFile(runEnv.GITHUB_EVENT_PATH as string, JSON.stringify(PUSH_EVENT));
     const rssFile = join(dir, 'rss');
     const connectionsBefore = emulator.connections;
     const requestsBefore = emulator.requests.length;

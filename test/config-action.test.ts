@@ -171,6 +171,18 @@ describe('what a plan warns of, and what it refuses', () => {
     );
   });
 
+  it('warns of a matched directory that holds only directories, naming the deeper glob', async () => {
+    const shallow = BASE.replace('dirs: datasets/images/*', 'dirs: datasets/*');
+    const r = await run(await checkout(shallow, [`datasets/images/${DATASETS.street}`]), PR);
+    expect(r.annotations).toContainEqual(
+      expect.objectContaining({
+        level: 'warning',
+        message:
+          'datasets/images holds only directories, no file: did you mean datasets/images/*? Each matched directory is one dataset.',
+      }),
+    );
+  });
+
   it('warns of a template the owner does not hold, and of an owner that answers 404', async () => {
     const typo = BASE.replace(TEMPLATES.image, '770a9600-a40d-63f6-c938-668877669999');
     const r = await run(await checkout(typo, DIRS.slice(0, 1)), PR);

@@ -75,3 +75,38 @@ describe('a uid that is not one line of printable ASCII is a bad response', () =
     expect(r.outputs.uids).toBe('A!~{}"#$%&/\nA!~{}"#$%&/');
   });
 });
+
+describe('names from the repository cannot forge a line or a reference', () => {
+  const checkout = async (dirs: string[]) => {
+    const { mkdir, mkdtemp, writeFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const ws = await mkdtemp(join(tmpdir(), 'avala-forged-'));
+    for (const dir of dirs) {
+      await mkdir(join(ws, dir), { recursive: true });
+      await writeFile(join(ws, dir, 'a.jpg'), 'x');
+    }
+    return ws;
+  };
+  const dirs = { template: TEMPLATES.image, 'dataset-dirs': '*/*', owner: 'acme' };
+
+  it('a parent directory whose name holds a line break is invalid-input, and missing-datasets gains no line', async () => {
+    const ws = await checkout(['vision\nerror-code=x/not-uploaded', `datasets/${DATASETS.street}`]);
+    const r = await run(dirs, { GITHUB_WORKSPACE: ws });
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs['error-code']).toBe('invalid-input');
+    expect(error(r)).toBe(
+      'Invalid dataset directory "vision\\nerror-code=x/not-uploaded": its path holds a control character (a line break, a tab). Rename it, or exclude it with a ! line.',
+    );
+    expect(r.outputs['missing-datasets']).toBeUndefined();
+    expect(fx.emu.calls()).toEqual([]);
+  });
+
+  it('a directory name quoted in an error is code in the summary, so GH-5 is no issue reference', async () => {
+    const ws = await checkout(['datasets/GH-5']);
+    const r = await run(dirs, { GITHUB_WORKSPACE: ws });
+    expect(r.exitCode).toBe(1);
+    expect(r.summary).toContain('Invalid dataset directory <code>&#34;datasets/GH-5&#34;</code>');
+    expect(r.summary.replace(/<code>.*?<\/code>/g, '')).not.toContain('GH-5');
+  });
+});

@@ -19,12 +19,13 @@ export async function cloneDirs(
 ): Promise<ProcedureResult> {
   if (s.dirs.items.length === 0) return nothingMatches(`dataset-dirs (${globs})`, report);
   const kind = { template: s.template, approve: s.approve };
-  await warnShallow(s.dirs.workspace, s.dirs.items, report);
+  const { workspace } = s.dirs;
   return sync(
     {
       ...s,
       owner: s.owner ?? '',
       items: s.dirs.items.map((item) => ({ ...item, kind })),
+      checkShallow: (dirs) => warnShallow(workspace, dirs, report),
     },
     api,
     report,
@@ -45,8 +46,8 @@ export async function cloneConfig(
     );
   }
   if (config.orphansUnlooked) report.info(config.orphansUnlooked);
-  await warnShallow(config.workspace, config.items, report);
-  return sync({ ...config, dryRun: s.dryRun, orphansOutput: true }, api, report);
+  const checkShallow = (dirs: string[]) => warnShallow(config.workspace, dirs, report);
+  return sync({ ...config, dryRun: s.dryRun, orphansOutput: true, checkShallow }, api, report);
 }
 
 function nothingMatches(what: string, report: Reporter): ProcedureResult {
@@ -62,8 +63,7 @@ function nothingMatches(what: string, report: Reporter): ProcedureResult {
 }
 
 /** A matched directory that holds only directories is most likely a glob one level too shallow. */
-async function warnShallow(workspace: string, items: readonly { input: string }[], report: Reporter): Promise<void> {
-  const dirs = items.map((item) => item.input).filter((input) => !input.startsWith('projects.'));
+async function warnShallow(workspace: string, dirs: string[], report: Reporter): Promise<void> {
   for (const dir of await onlyDirectories(workspace, dirs)) {
     report.warning(
       `${dir} holds only directories, no file: did you mean ${dir}/*? Each matched directory is one dataset.`,

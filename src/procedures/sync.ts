@@ -30,6 +30,8 @@ export interface SyncOptions extends ApplyOptions {
   complete?: boolean;
   /** config with orphans: report: the slug a project name was made for, when the name pattern gives it. */
   orphanSlug?: ((name: string) => string | undefined) | undefined;
+  /** Warns of matched directories that hold only directories; given those with no project yet (the rest are datasets). */
+  checkShallow?: (dirs: string[]) => Promise<void>;
   /** config: the orphans output is set, empty where none were looked for. */
   orphansOutput?: boolean;
 }
@@ -53,6 +55,7 @@ export async function sync(s: SyncOptions, api: AvalaClient, report: Reporter): 
         s.orphansOutput && held.lookups.listingError === undefined
         ? []
         : undefined;
+  await s.checkShallow?.(steps.filter((p) => p.item.kind && !p.project).map((p) => p.item.input));
   const templates = templateNames(held.lookups.listed);
   checkTemplates(s, held.lookups, report);
   if (held.lookups.ownerMissing && !steps.some((step) => step.dataset || step.project)) {
