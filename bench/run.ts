@@ -64,7 +64,10 @@ await writeFile(
   join(ws500, '.github/avala-projects.yml'),
   `owner: basicco\nname: "Bulk {dataset}"\n${kind('770a9600-a40d-63f6-c938-668877620000')}`,
 );
-await writeFile(join(ws500, '.github/orphans.yml'), `owner: helper\nname: "{repo} {dataset}"\n${kind(helperTemplate ?? '')}`);
+await writeFile(
+  join(ws500, '.github/orphans.yml'),
+  `owner: helper\nname: "{repo} {dataset}"\n${kind(helperTemplate ?? '')}`,
+);
 const prEvent = join(root, 'pull_request.json');
 await writeFile(
   prEvent,
@@ -383,7 +386,13 @@ rows.push([
   'reading, parsing and checking the file, the YAML parser loaded',
 ]);
 requestsRow('i. 500 directories from a config file: requests', results.i.action, 'requests', 10);
-row('i2. 500 directories, config with orphans: wall time', med(results.i2.action, 'ms'), med(results.i2.bare, 'ms'), ms, 1.3);
+row(
+  'i2. 500 directories, config with orphans: wall time',
+  med(results.i2.action, 'ms'),
+  med(results.i2.bare, 'ms'),
+  ms,
+  1.3,
+);
 requestsRow('i2. 500 directories, config with orphans: requests', results.i2.action, 'requests', 10);
 row('h. plan with pr-comment / without: wall time', med(results.h.action, 'ms'), med(results.h.bare, 'ms'), ms, 1.3);
 requestsRow('h. plan with pr-comment: GitHub requests', results.h.action, 'github', 2);

@@ -104,6 +104,6 @@ export async function waitForItems(
     }
   }
   const results = await waitForDatasets(api, read, report, r);
-  read.forEach(({ ref }, i) => waited.set(showRef(ref), results[i] as Waited));
+  for (const [i, { ref }] of read.entries()) waited.set(showRef(ref), results[i] as Waited);
   return { waited, existing };
 }
