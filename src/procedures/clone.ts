@@ -2,10 +2,11 @@ import type { AvalaClient } from '../api/client.ts';
 import { AvalaError } from '../api/errors.ts';
 import type { CloneRequest, Dataset, DatasetRef, Project } from '../api/types.ts';
 import { ActionError } from '../errors.ts';
-import { type Attachments, type Readiness, resolveAttachments } from './datasets.ts';
+import type { Attachments } from './datasets.ts';
 import type { Reporter } from './reporter.ts';
 import { describeProject, PartialFailure, type ProcedureResult } from './result.ts';
 import { transition } from './transition.ts';
+import { type Readiness, resolveAttachments } from './wait.ts';
 
 /** What one clone needs to know: one project from the template, on these datasets. */
 export interface CloneOptions {

@@ -5,7 +5,7 @@
  */
 import { ActionError } from '../errors.ts';
 import { STARTS, type Step, tally } from './sync-plan.ts';
-import { startsOf, stopsOf } from './sync-report.ts';
+import { parts, startsOf, stopsOf } from './sync-report.ts';
 
 /** The largest cap the inputs accept: advice never names more. */
 const MAX_CAP = 10_000;
@@ -34,14 +34,14 @@ export function capsError(
   const starts = startsOf(t, notUploaded);
   const stops = stopsOf(t);
   if (starts <= s.maxNew && stops <= (s.maxStops ?? 0)) return undefined;
-  const startParts = countParts([
+  const startParts = parts([
     [t.createApprove, 'to create and approve'],
     [(t.create ?? 0) - t.createApprove, 'to create'],
     [notUploaded, 'to create once uploaded'],
     [t.approve ?? 0, 'existing to approve'],
     [t.resume ?? 0, 'to resume'],
   ]);
-  const stopParts = countParts([
+  const stopParts = parts([
     [t.pause ?? 0, 'to pause'],
     [t.cancel ?? 0, 'to cancel'],
     [t.archive ?? 0, 'to archive'],
@@ -60,11 +60,6 @@ export function capsError(
     code,
     `This run would make ${plural(starts, 'billable start')}${startParts} (max-new-projects: ${s.maxNew})${stopsSaid}, more than ${over} allows: nothing was created or changed. ${advice}`,
   );
-}
-
-function countParts(entries: Array<[number, string]>): string {
-  const said = entries.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
-  return said.length > 0 ? ` (${said.join(', ')})` : '';
 }
 
 class CapsError extends ActionError {

@@ -6,9 +6,10 @@
 import { type Dataset, type Project, showRef, type Transition } from '../api/types.ts';
 import { ActionError } from '../errors.ts';
 import { show } from '../inputs/errors.ts';
-import { type Attachments, DatasetError, fieldFor, type Readiness } from './datasets.ts';
+import { type Attachments, DatasetError, fieldFor } from './datasets.ts';
 import { type DesiredStatus, decide } from './desired.ts';
 import type { Planned } from './result.ts';
+import type { Readiness } from './wait.ts';
 
 /** How the steps are sent: whose projects, and how long datasets are waited for. */
 export interface ApplyOptions extends Readiness {

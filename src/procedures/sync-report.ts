@@ -8,7 +8,8 @@ const MAX_LINES = 50;
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-function parts(entries: Array<[number, string]>): string {
+/** ` (3 create, 1 approve)`: the counts that are not 0, or nothing. */
+export function parts(entries: Array<[number, string]>): string {
   const said = entries.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
   return said.length > 0 ? ` (${said.join(', ')})` : '';
 }
