@@ -99,6 +99,11 @@ describe('config: plan on the pull request, apply on merge', () => {
     const again = await run(ws, { GITHUB_EVENT_NAME: 'schedule' });
     expect(again.exitCode).toBe(0);
     expect(again.outputs).toMatchObject({ changed: 'false', created: 'false', 'created-uids': '', count: '3' });
+    // One line for what needs nothing, however many: the summary and results name each.
+    expect(logLines(again).filter((line) => line.startsWith('datasets/'))).toEqual([]);
+    expect(logLines(again)).toContain(
+      '3 datasets have their projects as wanted already: nothing to send (the summary and the results output list them).',
+    );
     expect(fx.emu.calls().map((q) => q.method)).toEqual(['GET']);
   });
 

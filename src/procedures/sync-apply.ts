@@ -56,6 +56,12 @@ export async function applySteps(
       else if (stopsTheRun(error)) stop = error;
     }
   }
+  const unchanged = steps.filter((step) => step.planned === 'exists').length;
+  // Hundreds of datasets already so would fill the log line by line: one line counts them, debug names each.
+  if (unchanged > 0) {
+    const are = unchanged === 1 ? '1 dataset has its project' : `${unchanged} datasets have their projects`;
+    report.info(`${are} as wanted already: nothing to send (the summary and the results output list them).`);
+  }
   return results;
 }
 
@@ -125,7 +131,7 @@ async function runStep(
       throw project ? new PartialFailure(step.error, { summary: '', project }) : step.error;
     case 'exists': {
       const said = project ? `project ${describeProject(project)} is as the plan wants it` : 'nothing to do';
-      report.info(`${item.input}: ${said}.`);
+      report.debug?.(`${item.input}: ${said}.`);
       return { summary: `${said}.`, ...(project ? { project } : {}), created: false, changed: false };
     }
     case 'skip':
