@@ -16,6 +16,8 @@ import { DIST, logLines, ROOT, runAction } from '../test/support/run-action.ts';
 const emulator = await startEmulator();
 const github = await startGitHubEmulator();
 const PR = 7;
+/** Lines of the comment shown: the head, the first sentence, the plan's lines and the first rows. */
+const SHOWN = 12;
 const shown = ['created', 'changed', 'count', 'uids', 'created-uids', 'orphans', 'missing-datasets', 'failed'];
 // The checkout: the example's config, two image datasets and a LiDAR one that Avala has, and a project a
 // person made by hand that the config adopts.
@@ -45,6 +47,7 @@ const runner = {
   GITHUB_WORKFLOW: 'Avala projects',
   GITHUB_JOB: 'avala',
   GITHUB_ACTION: 'avala',
+  GITHUB_RUN_ID: '4242',
 };
 
 async function step(title: string, env: Record<string, string> = {}) {
@@ -62,12 +65,16 @@ async function step(title: string, env: Record<string, string> = {}) {
   for (const line of logLines(run)) console.log(`   │ ${line}`);
   for (const name of shown) {
     const value = run.outputs[name];
-    if (value) console.log(`   → ${name}: ${value.replaceAll('\n', ', ')}`);
+    // One per line, as the outputs hold them.
+    if (value) console.log(`   → ${name}: ${value.replaceAll('\n', '\n       ')}`);
   }
   const comment = env.GITHUB_EVENT_NAME === 'pull_request' ? github.comments(PR).at(-1) : undefined;
   if (comment) {
-    console.log(`   ✉ the pull request's comment (${github.comments(PR).length} in all), as text:`);
-    for (const line of asText(comment.body)) console.log(`   ✉ ${line}`);
+    const text = asText(comment.body);
+    console.log(
+      `   ✉ the pull request's comment (${github.comments(PR).length} in all), as text, its first ${SHOWN} lines of ${text.length}:`,
+    );
+    for (const line of text.slice(0, SHOWN)) console.log(`   ✉ ${line}`);
   }
   console.log(`   exit code ${run.exitCode} in ${Math.round(run.ms)} ms`);
   if (run.exitCode !== 0) await stop(1);
@@ -83,8 +90,7 @@ function asText(html: string): string[] {
     .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
     .split('\n')
     .map((line) => line.trim())
-    .filter(Boolean)
-    .slice(0, 14);
+    .filter(Boolean);
 }
 
 async function stop(code: number): Promise<never> {

@@ -111,7 +111,7 @@ export const ERROR_CODES = [
   {
     code: 'too-many-projects',
     cause:
-      'A dataset-dirs run (or its plan) would create or approve more projects than max-new-projects allows; nothing was created or approved.',
+      'A dataset-dirs or config run (or its plan) would create, approve or resume more projects than max-new-projects allows; nothing was created or changed.',
     fix: 'Check the plan; if it is right, raise max-new-projects for one run (the message says to what), then set it back.',
   },
   {

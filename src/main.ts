@@ -4,6 +4,7 @@ import { AvalaClient } from './api/client.ts';
 import { type FetchLike, HttpClient, type RequestRecord } from './api/http.ts';
 import { redact } from './api/text.ts';
 import { createFetch } from './api/transport.ts';
+import type { Project } from './api/types.ts';
 import { API_KEY_ENV, withDefaults } from './inputs/inputs.ts';
 import { checkProxyVariables, parseBoolean } from './inputs/validate.ts';
 import { cancel, failItems, failRun } from './report.ts';
@@ -56,12 +57,7 @@ export async function run(runner: Runner = githubRunner(), options: { signals?: 
     const failed = items.filter((item) => item.error !== undefined);
     // One item that failed is said by its error line alone; a run of several says its counts too.
     if (items.length > 1 || failed.length === 0) runner.info(result.summary);
-    if (result.orphans?.length) {
-      runner.warning(
-        `${result.orphans.length} orphan project${result.orphans.length === 1 ? '' : 's'}: made by this name pattern for datasets that no directory or projects entry names any more. Nothing is sent for ${result.orphans.length === 1 ? 'it' : 'them'}; a projects entry with a status stops one (the orphans output lists them).`,
-        'Avala: orphan projects',
-      );
-    }
+    if (result.orphans?.length) runner.warning(orphansWarning(result.orphans), 'Avala: orphan projects');
     await writeOutputs(runner, result, hide);
     if (failed.length > 0) {
       summary = failItems(runner, job, result, hide, requests);
@@ -88,6 +84,14 @@ export async function run(runner: Runner = githubRunner(), options: { signals?: 
   // A run whose inputs were refused still replaces its earlier plan on the pull request, with why it failed.
   const settings = job?.settings ?? commentSettings(runner);
   if (settings?.prComment) await comment(runner, settings, summary, githubToken, hide);
+}
+
+/** The orphans named, the first ten of them: a count alone sends the reader to the outputs to find which. */
+function orphansWarning(orphans: Project[]): string {
+  const named = orphans.slice(0, 10).map((p) => `"${p.name}" (${p.uid})`);
+  const more = orphans.length > 10 ? `, and ${orphans.length - 10} more in the orphans output` : '';
+  const n = orphans.length;
+  return `${n} orphan project${n === 1 ? '' : 's'}, made by this name pattern for datasets that no directory or projects entry names any more: ${named.join(', ')}${more}. Nothing is sent for ${n === 1 ? 'it' : 'them'}; a projects entry with a status stops one.`;
 }
 
 /** pr-comment and the bounds of its requests, read alone when the other inputs were refused. */

@@ -285,6 +285,9 @@ describe('what the hostile review found', () => {
     const r = await run(await checkout(BASE, DIRS), {}, { 'max-new-projects': '2' });
     expect(r.exitCode).toBe(1);
     expect(r.summary).toContain('Would start 3 billable projects (3 create and approve) and stop 0.');
+    expect(logLines(r)).toContain(
+      'Would start 3 billable projects (3 create and approve) and stop 0. 0 unchanged, 0 not uploaded yet, 0 skipped, 0 failed.',
+    );
     expect(r.summary).toContain('<li>Create and approve <code>datasets-street-2026-w47</code>');
     expect(fx.emu.calls('POST')).toEqual([]);
   });

@@ -59,7 +59,12 @@ export function parseConfigText(file: string, text: string): ConfigText {
   const at = locator(file, lines);
   const [error] = doc.errors;
   if (error) {
-    const why = error.code === 'DUPLICATE_KEY' ? 'a key appears twice in one mapping' : oneLine(error.message);
+    // The parser places a duplicate at its key: name it, as every other message does.
+    const key = /^[^:#\n]+/.exec(text.slice(error.pos[0]))?.[0]?.trim();
+    const why =
+      error.code === 'DUPLICATE_KEY'
+        ? `${key ? `${key}: ` : ''}the key appears twice in one mapping`
+        : oneLine(error.message);
     throw configError(`${at(error.pos[0])}: ${why}.`);
   }
   let aliases = 0;

@@ -70,6 +70,7 @@ export async function sync(s: SyncOptions, api: AvalaClient, report: Reporter): 
   const lines = s.dryRun || guard ? planLines(steps, orphans, templates) : [];
   for (const line of lines) report.info(lineText(line));
   if (guard && !s.dryRun) {
+    report.info(planHeadline(steps));
     const items = steps.map((p) => ({ input: p.item.input, datasetUid: p.dataset?.uid ?? null, error: guard }));
     const nothing = { created: false, changed: false, projects: [], missingDatasets, ...orphansOf(orphans) };
     throw new PartialFailure(guard, { summary: planHeadline(steps), lines, items, ...nothing });

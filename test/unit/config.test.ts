@@ -100,7 +100,11 @@ describe('a bad file names the file, line, column and key', () => {
       'dirs: datasets/**',
       `${FILE}:7:11: kinds[1].dirs: ** is refused, since a dataset is a directory at a fixed depth`,
     ],
-    ['approve: true\n', 'approve: true\napprove: false\n', `${FILE}:3:1: a key appears twice in one mapping.`],
+    [
+      'approve: true\n',
+      'approve: true\napprove: false\n',
+      `${FILE}:3:1: approve: the key appears twice in one mapping.`,
+    ],
     [
       'approve: true\n',
       'max-stops: 10001\n',
