@@ -42,11 +42,15 @@ export type Fault =
   /** Act, then send half the body the Content-Length announces and close the connection. */
   | { kind: 'cut-body' }
   /** List: the page links to a new page, every time; with no results when `empty`, else one that matches nothing. */
-  | { kind: 'endless-pages'; empty: boolean };
+  | { kind: 'endless-pages'; empty: boolean }
+  /** Storage targets only: read `afterBytes` of the body, then stop reading and never answer. */
+  | { kind: 'stall'; afterBytes: number }
+  /** Storage targets only: read `afterBytes` of the body, then close the connection. */
+  | { kind: 'reset'; afterBytes: number };
 
 export interface FaultRule {
   method?: string;
-  /** Substring of, or pattern for, the request path (with query). */
+  /** Substring of, or pattern for, the request path (with query); a storage target's is /__storage/<token>. */
   path?: string | RegExp;
   /** How many matching requests it applies to; default 1. */
   times?: number;
@@ -67,10 +71,13 @@ export class FaultQueue {
     this.#rules = [];
   }
 
-  /** The fault for this request, if a rule matches and has not been used up. */
-  take(method: string, path: string): Fault | undefined {
+  /**
+   * The fault for this request, if a rule matches and has not been used up. A
+   * storage target is another host: only a rule whose path names it applies.
+   */
+  take(method: string, path: string, { storage = false } = {}): Fault | undefined {
     const rule = this.#rules.find(
-      (r) => r.left > 0 && (!r.method || r.method === method) && (!r.path || matches(path, r.path)),
+      (r) => r.left > 0 && (!r.method || r.method === method) && (r.path ? matches(path, r.path) : !storage),
     );
     if (!rule) return undefined;
     if (rule.skipped < (rule.skip ?? 0)) {

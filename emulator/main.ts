@@ -47,7 +47,9 @@ Try the action against it (input names keep their hyphens, so set them through e
 npm run local-action runs src/main.ts under @github/local-action against this emulator
   when INPUT_BASE-URL in .env (else .env.example) points at it.
 
-Control: GET ${emulator.origin}/__emulator/requests, POST ${emulator.origin}/__emulator/faults, POST ${emulator.origin}/__emulator/reset
+Uploads: under the API, POST /datasets/manual-upload/file-upload-url/ per file (its target: ${emulator.origin}/__storage/…), then POST /datasets/manual-upload/
+
+Control: GET ${emulator.origin}/__emulator/requests (and /storage-requests), POST /__emulator/uploads {quotaBytes, readiness}, POST ${emulator.origin}/__emulator/faults, POST ${emulator.origin}/__emulator/reset
 Ctrl-C to stop.`);
 
   const stop = () => void emulator.close().then(() => process.exit(0));

@@ -1,7 +1,8 @@
 /**
  * The Avala emulator: a real HTTP server on loopback that follows the API
  * reference (Avala's projects API: list, clone, approve, pause, resume, cancel,
- * archive), with faults injected on demand. Tests, the demo, the benchmarks
+ * archive; datasets read and uploaded, with presigned storage targets on the
+ * same origin), with faults injected on demand. Tests, the demo, the benchmarks
  * and `npm run emulator` run the action against it.
  */
 import { randomUUID } from 'node:crypto';
@@ -19,10 +20,14 @@ import {
   matches,
 } from './faults.ts';
 import { API, accountFor, type Reply, Routes } from './routes.ts';
+import { Storage, type StorageRequest } from './storage.ts';
 import { Store, type StoredProject } from './store.ts';
+import { STORAGE, type UploadOptions, Uploads } from './uploads.ts';
 
 export type { Fault, FaultRule } from './faults.ts';
+export type { StorageRequest } from './storage.ts';
 export type { StoredProject } from './store.ts';
+export type { Readiness, StagedFile, Target, UploadOptions } from './uploads.ts';
 
 export interface RecordedRequest {
   method: string;
@@ -43,6 +48,8 @@ export interface EmulatorOptions {
   rateLimit?: { limit: number; windowMs: number } | false;
   /** Serve https with this key and certificate. */
   tls?: { key: string; cert: string };
+  /** The storage quota and the readiness of uploaded datasets that every reset returns to. */
+  uploads?: UploadOptions;
 }
 
 const CONTROL = '/__emulator';
@@ -55,6 +62,9 @@ export class Emulator {
   readonly datasets = new Datasets();
   readonly #routes = new Routes(this.#store, this.datasets);
   readonly #faults = new FaultQueue();
+  /** The upload protocol's state: `quotaBytes`, `readiness`, `staged()`, `filesOf()`, `targets`. */
+  readonly uploads: Uploads;
+  readonly #storage: Storage;
   #server: Server;
   #scheme: 'http' | 'https';
   #sockets = new Map<Socket, number>();
@@ -64,6 +74,8 @@ export class Emulator {
 
   constructor(options: EmulatorOptions = {}) {
     this.#rateLimit = options.rateLimit ?? { limit: 100, windowMs: 60_000 };
+    this.uploads = new Uploads(this.datasets, options.uploads);
+    this.#storage = new Storage(this.uploads, this.#faults, (req) => this.#sockets.get(req.socket) ?? 0);
     const handler = (req: IncomingMessage, res: ServerResponse) => void this.#handle(req, res);
     this.#scheme = options.tls ? 'https' : 'http';
     this.#server = options.tls ? createHttpsServer(options.tls, handler) : createServer(handler);
@@ -96,6 +108,11 @@ export class Emulator {
     return new URL(this.#url).origin;
   }
 
+  /** Requests to storage targets, apart from the API's: what a test checks no key ever reached. */
+  get storageRequests(): StorageRequest[] {
+    return this.#storage.requests;
+  }
+
   get projects(): Map<string, StoredProject> {
     return this.#store.projects;
   }
@@ -105,13 +122,15 @@ export class Emulator {
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
-  /** Back to the seeded state: no faults, no requests, only seeded projects. */
+  /** Back to the seeded state: no faults, no requests, only seeded projects and datasets, nothing staged. */
   reset(): void {
     this.requests.length = 0;
+    this.storageRequests.length = 0;
     this.#faults.clear();
     this.#windows.clear();
     this.#store.reset();
     this.datasets.reset();
+    this.uploads.reset();
   }
 
   inject(rule: FaultRule): void {
@@ -155,8 +174,10 @@ export class Emulator {
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req);
     const path = req.url ?? '/';
+    // Before the body is read: a target streams it.
+    if (path.startsWith(STORAGE)) return this.#storage.handle(req, res, `${this.#scheme}://${req.headers.host}`);
+    const body = await readBody(req);
     if (path.startsWith(CONTROL)) return this.#control(req, res, path, body);
 
     const record: RecordedRequest = {
@@ -195,7 +216,10 @@ export class Emulator {
     if (!account) return { status: 401, body: { detail: 'Invalid API key.' } };
     const limited = this.#overLimit(account.key);
     if (limited) return limited;
-    return this.#routes.route(account, record.method, record.path, body, origin);
+    return (
+      this.uploads.route(account, record.method, record.path, body, origin) ??
+      this.#routes.route(account, record.method, record.path, body, origin)
+    );
   }
 
   /** Counts a request against its key's window and returns the X-RateLimit-* headers. */
@@ -243,6 +267,13 @@ export class Emulator {
     try {
       if (method === 'GET' && path === `${CONTROL}/requests`) return [200, this.requests];
       if (method === 'GET' && path === `${CONTROL}/projects`) return [200, [...this.#store.projects.values()]];
+      if (method === 'GET' && path === `${CONTROL}/storage-requests`) return [200, this.storageRequests];
+      if (method === 'POST' && path === `${CONTROL}/uploads`) {
+        const { quotaBytes, readiness } = JSON.parse(body) as UploadOptions;
+        if (quotaBytes !== undefined) this.uploads.quotaBytes = quotaBytes;
+        if (readiness !== undefined) this.uploads.readiness = readiness;
+        return [200, { quotaBytes: this.uploads.quotaBytes, readiness: this.uploads.readiness }];
+      }
       if (method === 'POST' && path === `${CONTROL}/reset`) {
         this.reset();
         return [200, { ok: true }];
