@@ -44,7 +44,7 @@ Try the action against it (input names keep their hyphens, so set them through e
   env 'INPUT_BASE-URL=${emulator.url}' 'INPUT_API-KEY=${ACCOUNTS[0]?.key}' \\
     INPUT_ACTION=list INPUT_OWNER=acme INPUT_LIMIT=3 node_modules/.bin/node src/index.ts
 
-npm run local-action runs src/main.ts under @github/local-action against this emulator
+npm run local-action runs the action from src/ as one workflow step against this emulator
   when INPUT_BASE-URL in .env (else .env.example) points at it.
 
 Uploads: under the API, POST /datasets/manual-upload/file-upload-url/ per file (its target: ${emulator.origin}/__storage/…), then POST /datasets/manual-upload/
