@@ -386,12 +386,13 @@ rows.push([
   'reading, parsing and checking the file, the YAML parser loaded',
 ]);
 requestsRow('i. 500 directories from a config file: requests', results.i.action, 'requests', 10);
+// Beside the bare listing, for scale: the targets here are the requests and the file's cost (row i).
 row(
   'i2. 500 directories, config with orphans: wall time',
   med(results.i2.action, 'ms'),
   med(results.i2.bare, 'ms'),
   ms,
-  1.3,
+  undefined,
 );
 requestsRow('i2. 500 directories, config with orphans: requests', results.i2.action, 'requests', 10);
 row('h. plan with pr-comment / without: wall time', med(results.h.action, 'ms'), med(results.h.bare, 'ms'), ms, 1.3);
