@@ -7,24 +7,19 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MultipartReader } from '../emulator/multipart.ts';
 import { KEYS } from '../emulator/seed.ts';
-import { type Emulator, startEmulator } from '../emulator/server.ts';
+import { useEmulator } from './support/fixtures.ts';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator({ rateLimit: false });
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
+const fx = useEmulator();
 
 interface Target {
   url: string;
   fields: Record<string, string>;
 }
 
-async function target(path: string, size: number, api = emu.url): Promise<Target> {
+async function target(path: string, size: number, api = fx.emu.url): Promise<Target> {
   const response = await fetch(`${api}/datasets/manual-upload/file-upload-url/`, {
     method: 'POST',
     headers: { 'X-Avala-Api-Key': KEYS.pro, 'Content-Type': 'application/json' },
@@ -56,7 +51,7 @@ const s3 = (status: number, code: string) => ({
   text: expect.stringMatching(new RegExp(`^<\\?xml [^>]*>\\n<Error><Code>${code}</Code><Message>[^<]+</Message>`)),
 });
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
-const staged = () => emu.uploads.staged('acme', 'Street').map((f) => [f.path, f.size]);
+const staged = () => fx.emu.uploads.staged('acme', 'Street').map((f) => [f.path, f.size]);
 
 describe('storage targets', () => {
   it('take no key: one sent is refused and recorded, and nothing is staged', async () => {
@@ -66,13 +61,15 @@ describe('storage targets', () => {
     expect(await upload(await target('a.jpg', 1), 'a', { headers: { Authorization: 'Bearer x' } })).toEqual(
       s3(400, 'InvalidArgument'),
     );
-    expect(emu.storageRequests.map((r) => [r.status, r.headers['x-avala-api-key'], r.headers.authorization])).toEqual([
+    expect(
+      fx.emu.storageRequests.map((r) => [r.status, r.headers['x-avala-api-key'], r.headers.authorization]),
+    ).toEqual([
       [400, KEYS.pro, undefined],
       [400, undefined, 'Bearer x'],
     ]);
     expect(staged()).toEqual([]);
     // Storage requests are not API requests: the API saw only the two presigns.
-    expect(emu.calls().map((r) => r.path)).toEqual(Array(2).fill('/api/v1/datasets/manual-upload/file-upload-url/'));
+    expect(fx.emu.calls().map((r) => r.path)).toEqual(Array(2).fill('/api/v1/datasets/manual-upload/file-upload-url/'));
   });
 
   it('take a target once, and only its fields in order, then the file last', async () => {
@@ -89,20 +86,20 @@ describe('storage targets', () => {
     for (const [sent, answer] of cases) expect(await upload(await target('a.jpg', 1), 'a', sent)).toEqual(answer);
     expect(await upload(t, 'a')).toEqual({ status: 204, text: '' });
     expect(await upload(t, 'a')).toEqual(s3(403, 'AccessDenied'));
-    expect(await upload({ ...t, url: `${emu.origin}/__storage/unknown` }, 'a')).toEqual(s3(403, 'AccessDenied'));
+    expect(await upload({ ...t, url: `${fx.emu.origin}/__storage/unknown` }, 'a')).toEqual(s3(403, 'AccessDenied'));
     const plain = await fetch((await target('a.jpg', 1)).url, { method: 'POST', body: 'a' });
     expect({ status: plain.status, text: await plain.text() }).toEqual(s3(400, 'MalformedPOSTRequest'));
     const get = await fetch((await target('a.jpg', 1)).url);
     expect({ status: get.status, text: await get.text() }).toEqual(s3(405, 'MethodNotAllowed'));
     expect(staged()).toEqual([['a.jpg', 1]]);
-    expect(emu.storageRequests.find((r) => r.status === 204)?.fields).toEqual(entries);
+    expect(fx.emu.storageRequests.find((r) => r.status === 204)?.fields).toEqual(entries);
   });
 
   it('refuse a file that is not the size declared, keeping what was staged', async () => {
     expect((await upload(await target('a.jpg', 3), 'abc')).status).toBe(204);
     expect(await upload(await target('a.jpg', 3), 'ab')).toEqual(s3(400, 'EntityTooSmall'));
     expect(await upload(await target('a.jpg', 3), 'abcd')).toEqual(s3(400, 'EntityTooLarge'));
-    expect(emu.uploads.staged('acme', 'Street').map((f) => [f.size, f.md5])).toEqual([
+    expect(fx.emu.uploads.staged('acme', 'Street').map((f) => [f.size, f.md5])).toEqual([
       [3, '900150983cd24fb0d6963f7d28e17f72'],
     ]);
   });
@@ -110,14 +107,14 @@ describe('storage targets', () => {
   it('get faults only from rules that name them: a 503, then a fresh target takes the file', async () => {
     const [t, t2, t3] = [await target('a.jpg', 1), await target('a.jpg', 1), await target('a.jpg', 1)] as Target[];
     // A rule that names no path is the API's: targets are another host.
-    emu.inject({ method: 'POST', fault: { kind: 'status', status: 500 } });
-    emu.inject({ path: '/__storage/', times: 2, fault: { kind: 'status', status: 503, retryAfter: '1' } });
+    fx.emu.inject({ method: 'POST', fault: { kind: 'status', status: 500 } });
+    fx.emu.inject({ path: '/__storage/', times: 2, fault: { kind: 'status', status: 503, retryAfter: '1' } });
     expect(await upload(t as Target, 'a')).toEqual(s3(503, 'SlowDown'));
     expect(await upload(t2 as Target, 'a')).toEqual(s3(503, 'SlowDown'));
     expect(await upload(t as Target, 'a')).toEqual(s3(403, 'AccessDenied'));
     expect(await upload(t3 as Target, 'a')).toEqual({ status: 204, text: '' });
     await expect(target('b.jpg', 1)).rejects.toThrow(/expected 500 to be 200/);
-    expect(emu.storageRequests.map((r) => [r.status, r.fault])).toEqual([
+    expect(fx.emu.storageRequests.map((r) => [r.status, r.fault])).toEqual([
       [503, 'status'],
       [503, 'status'],
       [403, undefined],
@@ -128,16 +125,16 @@ describe('storage targets', () => {
 
   it('reset or stall mid-body on demand, staging nothing', async () => {
     const big = new Uint8Array(8 << 20);
-    emu.inject({ path: '/__storage/', fault: { kind: 'reset', afterBytes: 100_000 } });
+    fx.emu.inject({ path: '/__storage/', fault: { kind: 'reset', afterBytes: 100_000 } });
     await expect(upload(await target('a.bin', big.length), big)).rejects.toThrow();
-    emu.inject({ path: '/__storage/', fault: { kind: 'stall', afterBytes: 100_000 } });
+    fx.emu.inject({ path: '/__storage/', fault: { kind: 'stall', afterBytes: 100_000 } });
     const stalled = await target('b.bin', big.length);
     const form = new FormData();
     for (const [name, value] of Object.entries(stalled.fields)) form.append(name, value);
     form.append('file', new Blob([big]));
     const request = fetch(stalled.url, { method: 'POST', body: form, signal: AbortSignal.timeout(300) });
     await expect(request).rejects.toThrow(/timeout|aborted/i);
-    expect(emu.storageRequests.map((r) => [r.fault, r.status, r.bytes >= 100_000 && r.bytes < big.length])).toEqual([
+    expect(fx.emu.storageRequests.map((r) => [r.fault, r.status, r.bytes >= 100_000 && r.bytes < big.length])).toEqual([
       ['reset', undefined, true],
       ['stall', undefined, true],
     ]);

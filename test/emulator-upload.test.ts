@@ -5,23 +5,18 @@
  * uploader is tested against it, so it must refuse what Avala and S3 refuse.
  */
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KEYS } from '../emulator/seed.ts';
-import { type Emulator, startEmulator } from '../emulator/server.ts';
+import { useEmulator } from './support/fixtures.ts';
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startEmulator({ rateLimit: false });
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
+const fx = useEmulator();
 
 interface Target {
   url: string;
   fields: Record<string, string>;
 }
 
-async function api(method: string, path: string, body?: unknown, key: string | null = KEYS.pro, base = emu.url) {
+async function api(method: string, path: string, body?: unknown, key: string | null = KEYS.pro, base = fx.emu.url) {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (key) headers['X-Avala-Api-Key'] = key;
   const init: RequestInit = { method, headers };
@@ -59,7 +54,7 @@ async function upload(t: Target, content: string) {
 }
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
-const staged = (name = 'Street') => emu.uploads.staged('acme', name).map((f) => [f.path, f.size, f.md5]);
+const staged = (name = 'Street') => fx.emu.uploads.staged('acme', name).map((f) => [f.path, f.size, f.md5]);
 
 describe('the upload protocol', () => {
   it('stages three files through presigned targets and makes a dataset of them, creating and then created', async () => {
@@ -71,7 +66,7 @@ describe('the upload protocol', () => {
     for (const [path, [content, type]] of Object.entries(files)) {
       const t = await target(path, Buffer.byteLength(content));
       const url = new URL(t.url);
-      expect(url.origin).toBe(emu.origin);
+      expect(url.origin).toBe(fx.emu.origin);
       expect(url.pathname).toMatch(/^\/__storage\/[\w-]{20,}$/);
       expect(Object.keys(t.fields)).toEqual([
         'key',
@@ -104,14 +99,14 @@ describe('the upload protocol', () => {
     });
     const uid = made.json.uid as string;
     expect(staged()).toEqual([]);
-    expect(emu.uploads.filesOf(uid).map((f) => f.path)).toEqual(Object.keys(files));
+    expect(fx.emu.uploads.filesOf(uid).map((f) => f.path)).toEqual(Object.keys(files));
     expect(await api('GET', '/datasets/acme/street/')).toEqual({ status: 200, json: made.json });
     expect(await api('GET', `/datasets/${uid}/`)).toEqual({ status: 200, json: { ...made.json, status: 'created' } });
 
-    expect(emu.storageRequests.map((r) => [r.method, r.status, r.headers['x-avala-api-key']])).toEqual(
+    expect(fx.emu.storageRequests.map((r) => [r.method, r.status, r.headers['x-avala-api-key']])).toEqual(
       Array(3).fill(['POST', 204, undefined]),
     );
-    expect(emu.requests.map((r) => `${r.method} ${r.path.replace(/^\/api\/v1/, '')} ${r.status}`)).toEqual([
+    expect(fx.emu.requests.map((r) => `${r.method} ${r.path.replace(/^\/api\/v1/, '')} ${r.status}`)).toEqual([
       ...Array(3).fill(`POST ${PRESIGN} 200`),
       `POST ${CREATE} 201`,
       'GET /datasets/acme/street/ 200',
@@ -162,13 +157,13 @@ describe('the upload protocol', () => {
     });
     expect(await presign(ok, null)).toEqual({ status: 401, json: { detail: 'Invalid API key.' } });
     expect(await api('GET', PRESIGN)).toEqual({ status: 405, json: { detail: 'Method "GET" not allowed.' } });
-    expect(emu.uploads.targets.size).toBe(0);
+    expect(fx.emu.uploads.targets.size).toBe(0);
     expect((await presign(ok)).status).toBe(200);
-    expect(emu.uploads.targets.size).toBe(1);
+    expect(fx.emu.uploads.targets.size).toBe(1);
   });
 
   it('refuses a create with field errors, nothing staged, another owner, or a slug the owner has', async () => {
-    const datasets = emu.datasets.byUid.size;
+    const datasets = fx.emu.datasets.byUid.size;
     expect(await api('POST', CREATE, {})).toEqual({
       status: 400,
       json: {
@@ -197,7 +192,7 @@ describe('the upload protocol', () => {
       status: 409,
       json: { detail: 'A dataset with this slug already exists.' },
     });
-    expect(emu.datasets.byUid.size).toBe(datasets);
+    expect(fx.emu.datasets.byUid.size).toBe(datasets);
     expect(staged()).toEqual([['a.jpg', 1, md5('a')]]);
 
     // Without owner_name the dataset is the key's own, as Avala's CLI makes it without --owner.
@@ -217,13 +212,13 @@ describe('the upload protocol', () => {
       for (let i = 0; i < reads; i++) out.push((await api('GET', '/datasets/acme/street/')).json.status);
       return out;
     };
-    emu.uploads.readiness = { reads: 3 };
+    fx.emu.uploads.readiness = { reads: 3 };
     await upload(await target('a.jpg', 1), 'a');
     await create();
     expect(await statuses(4)).toEqual(['creating', 'creating', 'created', 'created']);
 
-    emu.reset();
-    emu.uploads.readiness = { afterMs: 150 };
+    fx.emu.reset();
+    fx.emu.uploads.readiness = { afterMs: 150 };
     await upload(await target('a.jpg', 1), 'a');
     await create();
     expect(await statuses(3)).toEqual(['creating', 'creating', 'creating']);
@@ -232,7 +227,7 @@ describe('the upload protocol', () => {
   });
 
   it('answers 413 past the quota, counting staged files and uploaded datasets; a path staged again replaces itself', async () => {
-    emu.uploads.quotaBytes = 10;
+    fx.emu.uploads.quotaBytes = 10;
     await upload(await target('a.bin', 6), 'aaaaaa');
     const over = { dataset_name: 'Street', file_path_in_dataset: 'b.bin', content_length: 5 };
     expect(await presign(over)).toEqual({
@@ -243,7 +238,7 @@ describe('the upload protocol', () => {
     await upload(await target('a.bin', 10), '0123456789');
     expect(staged()).toEqual([['a.bin', 10, md5('0123456789')]]);
     expect((await create()).status).toBe(201);
-    expect(emu.uploads.usedBytes('acme')).toBe(10);
+    expect(fx.emu.uploads.usedBytes('acme')).toBe(10);
     expect((await presign({ ...over, dataset_name: 'Other', content_length: 1 })).status).toBe(413);
     expect((await presign({ ...over, dataset_name: 'Other', content_length: 0 })).status).toBe(200);
     // Another account's quota is its own.
@@ -251,7 +246,7 @@ describe('the upload protocol', () => {
   });
 
   it('takes the quota and readiness, and shows storage requests, through the control routes too', async () => {
-    const control = (method: string, path: string, body?: unknown) => api(method, path, body, null, emu.origin);
+    const control = (method: string, path: string, body?: unknown) => api(method, path, body, null, fx.emu.origin);
     expect(await control('POST', '/__emulator/uploads', { quotaBytes: 5, readiness: { reads: 1 } })).toEqual({
       status: 200,
       json: { quotaBytes: 5, readiness: { reads: 1 } },
@@ -260,17 +255,17 @@ describe('the upload protocol', () => {
     await control('POST', '/__emulator/faults', { path: '/__storage/', fault: { kind: 'status', status: 500 } });
     expect((await upload(await target('a.jpg', 1), 'a')).status).toBe(500);
     await upload(await target('a.jpg', 1), 'a');
-    const seen = await fetch(`${emu.origin}/__emulator/storage-requests`);
+    const seen = await fetch(`${fx.emu.origin}/__emulator/storage-requests`);
     expect(((await seen.json()) as Array<{ status: number }>).map((r) => r.status)).toEqual([500, 204]);
     await create();
     expect((await api('GET', '/datasets/acme/street/')).json.status).toBe('created');
   });
 
   it('lets faults hit the upload routes as any other', async () => {
-    emu.inject({ path: PRESIGN, fault: { kind: 'status', status: 429, retryAfter: '1' } });
+    fx.emu.inject({ path: PRESIGN, fault: { kind: 'status', status: 429, retryAfter: '1' } });
     expect((await presign({ dataset_name: 'S', file_path_in_dataset: 'a', content_length: 1 })).status).toBe(429);
     await upload(await target('a.jpg', 1), 'a');
-    emu.inject({ path: CREATE, fault: { kind: 'act-then-status', status: 502 } });
+    fx.emu.inject({ path: CREATE, fault: { kind: 'act-then-status', status: 502 } });
     expect((await create()).status).toBe(502);
     // The create happened though its answer was lost: a retry finds the slug taken.
     expect(await create()).toMatchObject({ status: 409 });
