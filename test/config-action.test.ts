@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATASETS, TEMPLATES } from '../emulator/seed.ts';
+import { DATASETS, KEYS, TEMPLATES } from '../emulator/seed.ts';
 import { useEmulator } from './support/fixtures.ts';
 import { type ActionRun, logLines } from './support/run-action.ts';
 
@@ -311,6 +311,30 @@ describe('what the hostile review found', () => {
     const unknown = await run(ws, {}, { retries: '0' });
     expect(unknown.outputs.orphans).toBeUndefined();
     expect(unknown.annotations.map((a) => a.title)).toContain('Avala orphans unknown');
+  });
+});
+
+describe('a refusal of one call', () => {
+  it('a plan the account lacks stops the later approvals only: the stop before them is sent, the rest are not tried', async () => {
+    const owner = 'basicco';
+    const template = '770a9600-a40d-63f6-c938-668877620000';
+    for (const [name, status] of [
+      ['datasets-a', 'pending-approval'],
+      ['datasets-b', 'pending-approval'],
+      ['datasets-c', 'active'],
+    ]) {
+      fx.emu.addProject({ name: name as string, status: status as string, owner_name: owner });
+    }
+    const config = `owner: ${owner}\napprove: true\nkinds:\n  - dirs: datasets/*\n    data-type: image\n    template: ${template}\nprojects:\n  c: { status: paused }\n`;
+    const ws = await checkout(config, ['datasets/a', 'datasets/b', 'datasets/c']);
+    const r = await fx.run({ config: '.github/avala-projects.yml' }, { GITHUB_WORKSPACE: ws }, KEYS.basic);
+    expect(r.exitCode).toBe(1);
+    expect(results(r).map((e) => [e.input, e.error_code, e.changed])).toEqual([
+      ['datasets/a', 'plan_insufficient', false],
+      ['datasets/b', 'not-tried', false],
+      ['datasets/c', null, true],
+    ]);
+    expect(posts().map((p) => p.replace(/^[^/]+\//, ''))).toEqual(['pause/', 'approve/']);
   });
 });
 
