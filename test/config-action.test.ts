@@ -389,6 +389,15 @@ describe('waits overlap', () => {
       '2 datasets are not created yet; reading them again in 1.0 s',
     ]);
     expect(r.outputs['created-uids']?.split('\n')).toHaveLength(2);
+    // A key refused while waiting is the first item's failure, the rest not tried, every item in results.
+    fx.emu.inject({ method: 'GET', path: '/projects/acme/', fault: { kind: 'status', status: 401 } });
+    const refused = await fx.run(inputs);
+    expect(refused.exitCode).toBe(1);
+    expect(JSON.parse(refused.outputs.results ?? '[]').map((e: Entry) => e.error_code)).toEqual([
+      'http-401',
+      'not-tried',
+    ]);
+    fx.emu.clearFaults();
     fx.emu.requests.length = 0;
     const again = await fx.run(inputs);
     expect(again.outputs.changed).toBe('false');

@@ -110,19 +110,28 @@ export function slugMatcher(
   const pattern = name || DIRS_NAME;
   const values = nameValues(workflow);
   if (!placeholders('name', pattern).has('repo') || !values.repo) return undefined;
-  const source = pattern
-    .split(/(\{\{|\}\}|\{dataset\}|\{repo\})/)
-    .map((part) =>
-      part === '{dataset}'
-        ? '([a-z0-9][a-z0-9_-]{0,99})'
-        : part === '{repo}'
-          ? '[^]*?'
-          : (part === '{{' ? '{' : part === '}}' ? '}' : part).replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
-    )
-    .join('');
-  const regex = new RegExp(`^${source}$`);
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // {repo} as written, or, for the default pattern's names of 100 characters, as it is shortened: every
+  // prefix, longest first, so that a hyphen in the repository's name cannot move the split.
+  const repo = [...values.repo];
+  const prefixes = name ? [values.repo] : repo.map((_, i) => repo.slice(0, repo.length - i).join(''));
+  const matcher = (repos: string[]) =>
+    new RegExp(
+      `^${pattern
+        .split(/(\{\{|\}\}|\{dataset\}|\{repo\})/)
+        .map((part) =>
+          part === '{dataset}'
+            ? '([a-z0-9][a-z0-9_-]{0,99})'
+            : part === '{repo}'
+              ? `(?:${repos.map(escape).join('|')})`
+              : escape(part === '{{' ? '{' : part === '}}' ? '}' : part),
+        )
+        .join('')}$`,
+    );
+  const whole = matcher([values.repo]);
+  const shortened = matcher(prefixes);
   return (project) => {
-    const slug = regex.exec(project)?.[1];
+    const slug = (whole.exec(project) ?? ([...project].length === 100 ? shortened.exec(project) : null))?.[1];
     if (slug === undefined) return undefined;
     // The pattern must give exactly this name for the slug, the default's shortened {repo} included.
     try {

@@ -2,7 +2,7 @@ import type { DatasetRef } from '../api/types.ts';
 import { InputError } from '../inputs/errors.ts';
 import { parseBoolean, parseChoice, parseNumber, parseUid, required } from '../inputs/validate.ts';
 import { parseDatasetRef, parseList } from '../inputs/values.ts';
-import { runItems, summarizeItems } from '../procedures/batch.ts';
+import { runItems, stopsTheRun, summarizeItems } from '../procedures/batch.ts';
 import { clone } from '../procedures/clone.ts';
 import type { Attachments } from '../procedures/datasets.ts';
 import { waitForItems } from '../procedures/wait.ts';
@@ -126,19 +126,20 @@ export const cloneAction: ActionSpec<CloneSettings> = {
     if (s.config) return cloneConfig({ ...s, config: s.config }, api, report);
     if (s.dirs) return cloneDirs(lines(s.dirs.globs), { ...s, dirs: s.dirs }, api, report);
     // Several datasets to wait for are waited for together (rule 40): the wait bounds the run, not each dataset.
-    const together =
-      s.waitMs > 0 && !s.dryRun && s.items.length > 1
-        ? await waitForItems(
-            api,
-            s.items.map((item) => ({
-              name: item.name,
-              refs: [item.data.image, item.data.lidar].flatMap((r) => (r ? [r] : [])),
-            })),
-            s.owner,
-            report,
-            s,
-          )
-        : undefined;
+    let together: Awaited<ReturnType<typeof waitForItems>> | undefined;
+    let stop: unknown;
+    if (s.waitMs > 0 && !s.dryRun && s.items.length > 1) {
+      const wanted = s.items.map((item) => ({
+        name: item.name,
+        refs: [item.data.image, item.data.lidar].flatMap((r) => (r ? [r] : [])),
+      }));
+      // A failure every item would meet (a key refused) is the first item's, the rest not tried, as in a run.
+      together = await waitForItems(api, wanted, s.owner, report, s).catch((error: unknown) => {
+        if (!stopsTheRun(error)) throw error;
+        stop = error;
+        return undefined;
+      });
+    }
     const items = s.items.map((item) => {
       const ref = mainRef(item.data);
       return {
@@ -146,6 +147,7 @@ export const cloneAction: ActionSpec<CloneSettings> = {
         datasetUid: ref && 'uid' in ref ? ref.uid : null,
         title: `Avala: clone template ${s.template} as "${item.name}"${s.approve ? ' and approve it' : ''}${dry(s)}`,
         run: () => {
+          if (stop !== undefined) throw stop;
           const existing = together?.existing.get(item.name);
           const known = { waited: together?.waited, ...(existing !== undefined ? { existing } : {}) };
           return clone({ ...s, ...known, data: item.data, name: item.name }, api, report);

@@ -97,7 +97,7 @@ export function parseName(input: string, value: string): string {
     throw new InputError(input, `Invalid ${input} ${show(value)}. Expected 1 to 100 characters, got ${length}.`);
   }
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this rejects.
-  if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) {
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value)) {
     throw new InputError(input, `Invalid ${input} ${show(value)}. Expected no control characters (newlines, tabs).`);
   }
   return value;

@@ -14,11 +14,13 @@ const MAX_CAP = 10_000;
  * At the largest cap, the starts past it wait for the next run: advice to run
  * again until done must be something the action does (issue: guard advice).
  */
-export function deferOverMax(steps: Step[], maxNew: number): Step[] {
+export function deferOverMax(steps: Step[], maxNew: number, plan = false): Step[] {
   if (maxNew !== MAX_CAP) return steps;
   let budget = MAX_CAP;
+  // A plan counts what is not uploaded yet as a start (capsError): it is put off alike.
+  const counted = (step: Step) => STARTS.includes(step.planned) || (plan && step.planned === 'not-uploaded');
   return steps.map((step) => {
-    if (!STARTS.includes(step.planned) || budget-- > 0) return step;
+    if (!counted(step) || budget-- > 0) return step;
     return { ...step, planned: 'skip', reason: `over max-new-projects (${MAX_CAP}): a later run starts it` };
   });
 }

@@ -47,6 +47,7 @@ export async function sync(s: SyncOptions, api: AvalaClient, report: Reporter): 
   const steps = deferOverMax(
     s.items.map((item, i) => planStep(item, held.found[i] ?? {})),
     s.maxNew,
+    s.dryRun,
   );
   const orphans =
     held.lookups.listed && s.orphanSlug

@@ -49,21 +49,22 @@ export interface Limits {
   /** Projects left as they are, listed in a collapsed table; false gives their count alone. */
   unchanged: boolean;
   requests: boolean;
+  /** Characters the plan's lines may take; past them, a count. Stops come first, so they are the last cut. */
+  lineChars: number;
 }
+
+/** Half the 1 MiB GitHub keeps of a step summary: ten thousand stop lines must not lose the whole plan. */
+const MAX_LINE_CHARS = 512 * 1024;
 
 export function renderSummary(
   input: SummaryInput,
-  limits: Limits = { rows: MAX_ROWS, unchanged: true, requests: true },
+  limits: Limits = { rows: MAX_ROWS, unchanged: true, requests: true, lineChars: MAX_LINE_CHARS },
 ) {
   const parts = [
     `<h3>${input.failed ? '❌' : '✅'} ${quoted(input.title, MAX_TEXT)}</h3>`,
     `<p>${quoted(input.text, MAX_TEXT)}</p>`,
   ];
-  if (input.lines?.length) {
-    parts.push(
-      `<ul>${input.lines.map((line) => `<li>${line.map((p) => (typeof p === 'string' ? prose(p) : code(p.code))).join('')}</li>`).join('')}</ul>`,
-    );
-  }
+  if (input.lines?.length) parts.push(lineList(input.lines, limits.lineChars));
   if (input.code) parts.push(`<p>Error code: <code>${attribute(input.code)}</code></p>`);
   if (input.docUrl && /^https:\/\/[^\s"'<>]+$/.test(input.docUrl)) {
     parts.push(`<a href="${attribute(input.docUrl)}">API documentation for this error</a>`);
@@ -72,6 +73,22 @@ export function renderSummary(
   else if (input.projects.length > 0) parts.push(...projectTable(input.projects, limits.rows));
   if (limits.requests && input.requests.length > 0) parts.push(requestTable(input.requests));
   return `${parts.join('\n')}\n`;
+}
+
+/** The plan's lines in order, as many as `maxChars` holds, then how many more the results output has. */
+function lineList(lines: readonly Line[], maxChars: number): string {
+  const items: string[] = [];
+  let used = 0;
+  for (const line of lines) {
+    const item = `<li>${line.map((p) => (typeof p === 'string' ? prose(p) : code(p.code))).join('')}</li>`;
+    if (used + item.length > maxChars) break;
+    items.push(item);
+    used += item.length;
+  }
+  const more = lines.length - items.length;
+  if (more > 0)
+    items.push(`<li>… and ${more} more line${more === 1 ? '' : 's'}: every item is in the results output.</li>`);
+  return `<ul>${items.join('')}</ul>`;
 }
 
 /** What each kind of plan says, in the order a reviewer wants them: changes first. */
