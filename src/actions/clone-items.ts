@@ -110,7 +110,7 @@ export function slugMatcher(
   const pattern = name || DIRS_NAME;
   const values = nameValues(workflow);
   if (!placeholders('name', pattern).has('repo') || !values.repo) return undefined;
-  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   // {repo} as written, or, for the default pattern's names of 100 characters, as it is shortened: every
   // prefix, longest first, so that a hyphen in the repository's name cannot move the split.
   const repo = [...values.repo];
@@ -123,8 +123,8 @@ export function slugMatcher(
           part === '{dataset}'
             ? '([a-z0-9][a-z0-9_-]{0,99})'
             : part === '{repo}'
-              ? `(?:${repos.map(escape).join('|')})`
-              : escape(part === '{{' ? '{' : part === '}}' ? '}' : part),
+              ? `(?:${repos.map(literal).join('|')})`
+              : literal(part === '{{' ? '{' : part === '}}' ? '}' : part),
         )
         .join('')}$`,
     );
