@@ -36,7 +36,6 @@ export interface ConfigJob {
   maxStops: number;
   waitMs: number;
   copyCollaborators: boolean;
-  complete: boolean;
   orphanSlug?: (name: string) => string | undefined;
   /** Why no orphans are looked for, when the file asks for them but its name pattern cannot tell them. */
   orphansUnlooked?: string;
@@ -96,7 +95,6 @@ export async function readConfigJob(read: InputReader, context: ParseContext): P
     maxStops: cap('max-stops', config.maxStops),
     waitMs: config.waitSeconds * 1000,
     copyCollaborators: config.copyCollaborators,
-    complete: orphanSlug !== undefined,
     ...(orphanSlug ? { orphanSlug } : {}),
     ...(config.orphans === 'report' && !orphanSlug
       ? {

@@ -64,7 +64,7 @@ export function parseConfigText(file: string, text: string): ConfigText {
     const why =
       error.code === 'DUPLICATE_KEY'
         ? `${key ? `${key}: ` : ''}the key appears twice in one mapping`
-        : oneLine(error.message);
+        : firstLine(error.message);
     throw configError(`${at(error.pos[0])}: ${why}.`);
   }
   let aliases = 0;
@@ -96,6 +96,6 @@ function locator(file: string, lines: LineCounter): ConfigText['at'] {
   };
 }
 
-function oneLine(text: string): string {
+function firstLine(text: string): string {
   return text.split('\n')[0]?.replace(/\.$/, '') ?? text;
 }

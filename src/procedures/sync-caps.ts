@@ -5,7 +5,7 @@
  */
 import { ActionError } from '../errors.ts';
 import { STARTS, type Step, tally } from './sync-plan.ts';
-import { parts, startsOf, stopsOf } from './sync-report.ts';
+import { breakdown, plural, startsOf, stopsOf } from './sync-report.ts';
 
 /** The largest cap the inputs accept: advice never names more. */
 const MAX_CAP = 10_000;
@@ -32,22 +32,21 @@ export function capsError(
 ): CapsError | undefined {
   const t = tally(steps);
   // In a plan, a dataset not uploaded yet counts too: the upload that follows makes it a create.
-  const notUploaded = s.dryRun ? (t['not-uploaded'] ?? 0) : 0;
+  const notUploaded = s.dryRun ? t['not-uploaded'] : 0;
   const starts = startsOf(t, notUploaded);
   const stops = stopsOf(t);
   if (starts <= s.maxNew && stops <= (s.maxStops ?? 0)) return undefined;
-  const startParts = parts([
-    [t.createApprove, 'to create and approve'],
-    [(t.create ?? 0) - t.createApprove, 'to create'],
-    [notUploaded, 'to create once uploaded'],
-    [t.approve ?? 0, 'existing to approve'],
-    [t.resume ?? 0, 'to resume'],
-  ]);
-  const stopParts = parts([
-    [t.pause ?? 0, 'to pause'],
-    [t.cancel ?? 0, 'to cancel'],
-    [t.archive ?? 0, 'to archive'],
-  ]);
+  const startParts = breakdown(
+    { ...t, 'not-uploaded': notUploaded },
+    {
+      createApprove: 'to create and approve',
+      create: 'to create',
+      'not-uploaded': 'to create once uploaded',
+      approve: 'existing to approve',
+      resume: 'to resume',
+    },
+  );
+  const stopParts = breakdown(t, { pause: 'to pause', cancel: 'to cancel', archive: 'to archive' });
   const code = starts > s.maxNew ? 'too-many-projects' : 'too-many-stops';
   const over = code === 'too-many-projects' ? 'max-new-projects' : 'max-stops';
   const needed = code === 'too-many-projects' ? starts : stops;
@@ -66,8 +65,4 @@ export function capsError(
 
 class CapsError extends ActionError {
   override readonly name = 'CapsError';
-}
-
-function plural(n: number, one: string): string {
-  return `${n} ${one}${n === 1 ? '' : 's'}`;
 }

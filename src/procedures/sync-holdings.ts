@@ -16,7 +16,6 @@ import { type Found, needsDataset, PlanError, type Step, type SyncItem } from '.
 export interface HoldingsOptions {
   owner: string;
   items: SyncItem[];
-  complete?: boolean | undefined;
   orphanSlug?: ((name: string) => string | undefined) | undefined;
 }
 
@@ -31,7 +30,8 @@ export async function readHoldings(s: HoldingsOptions, api: AvalaClient, report:
     api,
     s.owner,
     s.items.filter((item) => !item.adopt).map((item) => item.name),
-    { complete: s.complete === true || s.items.some((item) => item.adopt) },
+    // Orphans and adoptions need every page; the same listing then serves every lookup and the template check.
+    { complete: s.orphanSlug !== undefined || s.items.some((item) => item.adopt) },
   );
   if (lookups.listingError !== undefined) {
     report.warning(

@@ -8,7 +8,7 @@ import { ActionError } from '../errors.ts';
 import { show } from '../inputs/errors.ts';
 import { type Attachments, DatasetError, fieldFor } from './datasets.ts';
 import { type DesiredStatus, decide } from './desired.ts';
-import type { Planned } from './result.ts';
+import { PLANNED_KINDS, type Planned } from './result.ts';
 import type { Readiness } from './wait.ts';
 
 /** How the steps are sent: whose projects, and how long datasets are waited for. */
@@ -143,9 +143,9 @@ export const STARTS: readonly Planned[] = ['create', 'approve', 'resume'];
 export type Tally = Record<Planned, number> & { createApprove: number };
 
 export function tally(steps: readonly { planned: Planned; approve?: boolean }[]): Tally {
-  const counts = { createApprove: 0 } as Tally;
+  const counts = { ...Object.fromEntries(PLANNED_KINDS.map((kind) => [kind, 0])), createApprove: 0 } as Tally;
   for (const step of steps) {
-    counts[step.planned] = (counts[step.planned] ?? 0) + 1;
+    counts[step.planned] += 1;
     if (step.planned === 'create' && step.approve) counts.createApprove += 1;
   }
   return counts;

@@ -6,37 +6,42 @@ import { type Step, type Tally, tally } from './sync-plan.ts';
 /** Lines of one kind a plan lists one by one; past this, a count. Stops are always listed whole. */
 const MAX_LINES = 50;
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-/** ` (3 create, 1 approve)`: the counts that are not 0, or nothing. */
-export function parts(entries: Array<[number, string]>): string {
-  const said = entries.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
+/** What a breakdown counts: the kinds of step, and creates that approve apart from those that do not. */
+type Counted = 'createApprove' | Planned;
+
+/**
+ * ` (3 create and approve, 1 resume)`: the counts of `words`' kinds that are
+ * not 0, in its order, each with its word; `create` counts the creates without approval.
+ */
+export function breakdown(t: Tally, words: Partial<Record<Counted, string>>): string {
+  const count = (kind: Counted) => (kind === 'create' ? t.create - t.createApprove : t[kind]);
+  const said = (Object.entries(words) as Array<[Counted, string]>)
+    .filter(([kind]) => count(kind) > 0)
+    .map(([kind, word]) => `${count(kind)} ${word}`);
   return said.length > 0 ? ` (${said.join(', ')})` : '';
 }
 
 export function startsOf(t: Tally, notUploaded = 0): number {
-  return (t.create ?? 0) + (t.approve ?? 0) + (t.resume ?? 0) + notUploaded;
+  return t.create + t.approve + t.resume + notUploaded;
 }
 
 export function stopsOf(t: Tally): number {
-  return (t.pause ?? 0) + (t.cancel ?? 0) + (t.archive ?? 0);
+  return t.pause + t.cancel + t.archive;
 }
 
 /** The plan's first sentence: what the merge would do, with every count. */
 export function planHeadline(steps: readonly Step[]): string {
   const t = tally(steps);
   const starts = startsOf(t);
-  const startParts = parts([
-    [t.createApprove, 'create and approve'],
-    [(t.create ?? 0) - t.createApprove, 'create'],
-    [t.approve ?? 0, 'approve'],
-    [t.resume ?? 0, 'resume'],
-  ]);
-  const stopParts = parts([
-    [t.pause ?? 0, 'pause'],
-    [t.cancel ?? 0, `cancel${t.cancel ? ': irreversible' : ''}`],
-    [t.archive ?? 0, 'archive'],
-  ]);
+  const startParts = breakdown(t, {
+    createApprove: 'create and approve',
+    create: 'create',
+    approve: 'approve',
+    resume: 'resume',
+  });
+  const stopParts = breakdown(t, { pause: 'pause', cancel: 'cancel: irreversible', archive: 'archive' });
   return `Would start ${plural(starts, 'billable project')}${startParts} and stop ${stopsOf(t)}${stopParts}. ${rest(t)}`;
 }
 
@@ -46,23 +51,19 @@ export function doneHeadline(steps: readonly Step[], results: readonly ItemResul
   const t = tally(done);
   const all = tally(steps);
   const failed = results.filter((r) => r.error !== undefined).length;
-  const startParts = parts([
-    [t.createApprove, 'created and approved'],
-    [(t.create ?? 0) - t.createApprove, 'created'],
-    [t.approve ?? 0, 'approved'],
-    [t.resume ?? 0, 'resumed'],
-  ]);
-  const stopParts = parts([
-    [t.pause ?? 0, 'paused'],
-    [t.cancel ?? 0, 'canceled'],
-    [t.archive ?? 0, 'archived'],
-  ]);
+  const startParts = breakdown(t, {
+    createApprove: 'created and approved',
+    create: 'created',
+    approve: 'approved',
+    resume: 'resumed',
+  });
+  const stopParts = breakdown(t, { pause: 'paused', cancel: 'canceled', archive: 'archived' });
   const unchanged = results.filter((r, i) => r.error === undefined && !r.changed && steps[i]?.planned !== 'skip');
-  return `Started ${plural(startsOf(t), 'billable project')}${startParts} and stopped ${stopsOf(t)}${stopParts}; ${unchanged.length} unchanged, ${all.skip ?? 0} skipped, ${failed} failed.`;
+  return `Started ${plural(startsOf(t), 'billable project')}${startParts} and stopped ${stopsOf(t)}${stopParts}; ${unchanged.length} unchanged, ${all.skip} skipped, ${failed} failed.`;
 }
 
 function rest(t: Tally): string {
-  return `${t.exists ?? 0} unchanged, ${t['not-uploaded'] ?? 0} not uploaded yet, ${t.skip ?? 0} skipped, ${t.failed ?? 0} failed.`;
+  return `${t.exists} unchanged, ${t['not-uploaded']} not uploaded yet, ${t.skip} skipped, ${t.failed} failed.`;
 }
 
 const VERB: Partial<Record<Planned, string>> = {

@@ -26,8 +26,6 @@ export interface SyncOptions extends ApplyOptions {
   maxNew: number;
   /** The most stops (pauses, cancels, archives) one run may send; undefined: no stop can be planned. */
   maxStops?: number;
-  /** config: read the owner's listing whole, for the orphans, the adoptions and the template check. */
-  complete?: boolean;
   /** config with orphans: report: the slug a project name was made for, when the name pattern gives it. */
   orphanSlug?: ((name: string) => string | undefined) | undefined;
   /** Warns of matched directories that hold only directories; given those with no project yet (the rest are datasets). */
