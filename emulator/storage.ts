@@ -107,6 +107,10 @@ export class Storage {
     if (req.headers['x-avala-api-key'] !== undefined || req.headers.authorization !== undefined) {
       return refuse(400, 'InvalidArgument', 'Only one auth mechanism allowed: a presigned POST takes no key.');
     }
+    // S3 takes no chunked POST: the length is part of what it checks against the policy.
+    if (req.headers['content-length'] === undefined) {
+      return refuse(411, 'MissingContentLength', 'You must provide the Content-Length HTTP header.');
+    }
     if (!target) return refuse(403, 'AccessDenied', 'Invalid according to Policy: no such upload target.');
     if (target.used) return refuse(403, 'AccessDenied', 'This upload target was used already: ask for a fresh one.');
     if (form.error) return refuse(400, 'MalformedPOSTRequest', form.error);

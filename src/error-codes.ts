@@ -133,6 +133,23 @@ export const ERROR_CODES = [
     fix: 'Check the UID and owner, and that the key belongs to the account that owns the project.',
   },
   {
+    code: 'owner-not-found',
+    cause:
+      "Directories were to be uploaded, and Avala answered the owner's listing with 404 or 403: no such owner, or none of its projects that the key may see. Nothing was uploaded.",
+    fix: 'Check owner (the account that owns the template and the datasets) and that the key belongs to it.',
+  },
+  {
+    code: 'upload-failed',
+    cause:
+      'A directory could not be uploaded: no file to upload, a file over 5 GB or changed while read, a path not valid UTF-8, a Git LFS file not fetched, or a storage target refused or not allowed (only that item failed; no dataset was created for it).',
+    fix: 'Mend what the message names and re-run: the directory is uploaded again whole.',
+  },
+  {
+    code: 'upload-quota',
+    cause: "Avala's storage quota would be passed (413): nothing more was uploaded in that run.",
+    fix: 'Free storage at Avala or raise the quota, then re-run.',
+  },
+  {
     code: 'not-tried',
     cause: 'In results only: the item was left out because an earlier one failed in a way that would fail it too.',
     fix: "Mend the earlier item's error, then re-run with owner.",

@@ -2,6 +2,7 @@ import { type Common, requestBounds } from './actions/common.ts';
 import { type Job, prepareJob } from './actions/registry.ts';
 import { AvalaClient } from './api/client.ts';
 import { type FetchLike, HttpClient, type RequestRecord } from './api/http.ts';
+import { StorageClient } from './api/storage.ts';
 import { redact } from './api/text.ts';
 import { createFetch } from './api/transport.ts';
 import type { Project } from './api/types.ts';
@@ -29,8 +30,9 @@ export async function run(runner: Runner = githubRunner(), options: { signals?: 
   const hide: Hide = (text) => redact(redact(text, apiKey), githubToken);
   let job: Job | undefined;
   let http: HttpClient | undefined;
+  let storage: StorageClient | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    cancel(runner, signal, http?.inFlight);
+    cancel(runner, signal, http?.inFlight, storage?.activity?.());
     options.signals?.exit(1);
   };
   options.signals?.once('SIGTERM', onSignal).once('SIGINT', onSignal);
@@ -41,18 +43,19 @@ export async function run(runner: Runner = githubRunner(), options: { signals?: 
     const { settings } = job;
     if (settings.modeWhy)
       runner.notice(`${settings.modeWhy}. Set mode: apply or plan to choose.`, 'Avala: a plan, not an apply');
+    const fetch = await createFetch(runner.env);
+    const bounds = { baseUrl: settings.baseUrl, userAgent: USER_AGENT, timeoutMs: settings.timeoutMs, fetch };
     http = new HttpClient({
-      baseUrl: settings.baseUrl,
+      ...bounds,
       apiKey: settings.apiKey,
-      userAgent: USER_AGENT,
-      timeoutMs: settings.timeoutMs,
       retries: settings.retries,
       readOnly: settings.dryRun,
-      fetch: await createFetch(runner.env),
       log: { info: runner.info, debug: runner.debug },
       onRequest: (record) => requests.push(record),
     });
-    const result = await job.run(new AvalaClient(http), runner);
+    // The upload targets' client: the same bounds and proxy, and no key.
+    storage = new StorageClient(bounds);
+    const result = await job.run(new AvalaClient(http, storage), runner);
     const items = result.items ?? [];
     const failed = items.filter((item) => item.error !== undefined);
     // One item that failed is said by its error line alone; a run of several says its counts too.

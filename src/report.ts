@@ -97,12 +97,21 @@ export function failItems(
 }
 
 /** The runner is canceling the step: say what was on the wire, since a change may have taken effect. */
-export function cancel(runner: Runner, signal: string, inFlight: { method: string; path: string } | undefined): void {
-  const during = !inFlight
+export function cancel(
+  runner: Runner,
+  signal: string,
+  inFlight: { method: string; path: string } | undefined,
+  upload?: string,
+): void {
+  const request = !inFlight
     ? ''
     : inFlight.method === 'GET'
       ? ` while ${inFlight.method} ${inFlight.path} was in flight (a read: it changed nothing)`
       : ` while ${inFlight.method} ${inFlight.path} was in flight: it may have taken effect at Avala, so check before running again (with owner, a re-run finds what it did)`;
+  // An upload's files are staged under the dataset's name, not yet a dataset: a re-run uploads the directory again.
+  const during = upload
+    ? ` during ${upload}${request}. No dataset was created for it; a re-run uploads the directory again`
+    : request;
   runner.fail(`Canceled by ${signal}${during}.`, 'Avala action canceled');
   try {
     runner.output('error-code', 'canceled');

@@ -235,7 +235,14 @@ describe('storage targets', () => {
           method: 'POST',
           body,
           duplex: 'half',
-          headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+          headers: {
+            'Content-Type': `multipart/form-data; boundary=${boundary}`,
+            'Content-Length': String(
+              Buffer.byteLength(
+                `${head}--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\n\r\n\r\n--${boundary}--\r\n`,
+              ) + size,
+            ),
+          },
         } as RequestInit);
         expect(response.status).toBe(204);
         expect(readMidway).toBeGreaterThan(size / 4);

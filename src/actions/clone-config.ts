@@ -9,7 +9,9 @@ import { InputError, show } from '../inputs/errors.ts';
 import { INPUTS, type InputName, type InputReader } from '../inputs/inputs.ts';
 import { parseNumber } from '../inputs/validate.ts';
 import type { Kind, SyncItem } from '../procedures/sync.ts';
+import type { UploadSettings } from '../procedures/sync-upload.ts';
 import { checkDirsName, DIRS_NAME, nameItems, slugMatcher } from './clone-items.ts';
+import { uploadSettings } from './clone-upload.ts';
 import type { ParseContext } from './common.ts';
 
 /** The inputs the file stands for: given beside `config`, they are refused rather than silently ignored. */
@@ -25,6 +27,8 @@ export const COVERED_INPUTS = [
   'if-exists',
   'copy-collaborators',
   'wait-for-dataset',
+  'upload',
+  'data-type',
 ] as const satisfies readonly InputName[];
 
 export interface ConfigJob {
@@ -37,6 +41,7 @@ export interface ConfigJob {
   waitMs: number;
   copyCollaborators: boolean;
   orphanSlug?: (name: string) => string | undefined;
+  upload?: UploadSettings;
   /** Why no orphans are looked for, when the file asks for them but its name pattern cannot tell them. */
   orphansUnlooked?: string;
 }
@@ -57,11 +62,6 @@ export async function readConfigJob(read: InputReader, context: ParseContext): P
   const { loadConfig } = await import('../config/load.ts');
   const config = await loadConfig(workspace, file);
   const at = (key: string) => config.where.get(key) ?? file;
-  if (config.upload) {
-    throw configError(
-      `${at('upload')}: upload: this version does not upload yet; upload the directories that missing-datasets lists with Avala's CLI, and the next run clones onto them.`,
-    );
-  }
   const cap = (input: 'max-new-projects' | 'max-stops', fromFile: number) => {
     const given = read(input);
     return given === '' ? fromFile : parseNumber(input, given, { min: 0, max: 10_000, integer: true });
@@ -95,6 +95,7 @@ export async function readConfigJob(read: InputReader, context: ParseContext): P
     maxStops: cap('max-stops', config.maxStops),
     waitMs: config.waitSeconds * 1000,
     copyCollaborators: config.copyCollaborators,
+    ...(config.upload ? { upload: uploadSettings(read, context, config.uploadWorkers) } : {}),
     ...(orphanSlug ? { orphanSlug } : {}),
     ...(config.orphans === 'report' && !orphanSlug
       ? {

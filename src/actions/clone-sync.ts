@@ -18,14 +18,15 @@ export async function cloneDirs(
   report: Reporter,
 ): Promise<ProcedureResult> {
   if (s.dirs.items.length === 0) return nothingMatches(`dataset-dirs (${globs})`, report);
-  const kind = { template: s.template, approve: s.approve };
-  const { workspace } = s.dirs;
+  const { workspace, dataType, upload } = s.dirs;
+  const kind = { template: s.template, approve: s.approve, ...(dataType ? { dataType } : {}) };
   return sync(
     {
       ...s,
       owner: s.owner ?? '',
       items: s.dirs.items.map((item) => ({ ...item, kind })),
       checkShallow: (dirs) => warnShallow(workspace, dirs, report),
+      upload,
     },
     api,
     report,
@@ -47,7 +48,8 @@ export async function cloneConfig(
   }
   if (config.orphansUnlooked) report.info(config.orphansUnlooked);
   const checkShallow = (dirs: string[]) => warnShallow(config.workspace, dirs, report);
-  return sync({ ...config, dryRun: s.dryRun, orphansOutput: true, checkShallow }, api, report);
+  const run = { dryRun: s.dryRun, retries: s.retries, orphansOutput: true, checkShallow };
+  return sync({ ...config, ...run }, api, report);
 }
 
 function nothingMatches(what: string, report: Reporter): ProcedureResult {

@@ -10,6 +10,7 @@ import { readConfigJob } from './clone-config.ts';
 import { dirItems, mainRef, nameItems } from './clone-items.ts';
 import type { CloneSettings } from './clone-settings.ts';
 import { cloneConfig, cloneDirs } from './clone-sync.ts';
+import { parseUploadInputs } from './clone-upload.ts';
 import { type ActionSpec, dry } from './common.ts';
 
 export type { CloneItem } from './clone-items.ts';
@@ -33,6 +34,8 @@ export const cloneAction: ActionSpec<CloneSettings> = {
     'if-exists',
     'config',
     'max-stops',
+    'upload',
+    'data-type',
   ],
 
   async parse(read, common, context) {
@@ -76,11 +79,13 @@ export const cloneAction: ActionSpec<CloneSettings> = {
     const waitMs =
       parseNumber('wait-for-dataset', read('wait-for-dataset'), { min: 0, max: 21_600, integer: true }) * 1000;
     const dirsValue = read('dataset-dirs');
+    const uploads = parseUploadInputs(read, dirsValue !== '', context);
     const dirs = dirsValue
       ? {
           globs: dirsValue,
           items: await dirItems(dirsValue, read, given, common, context.workflow),
           workspace: context.workflow.workspace ?? '',
+          ...uploads,
         }
       : undefined;
     if (approve && given === 0 && !dirs) {

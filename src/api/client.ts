@@ -1,7 +1,9 @@
 import { AvalaError } from './errors.ts';
 import type { HttpClient, Recovery } from './http.ts';
 import { parseDataset, parsePage, parseProject } from './shapes.ts';
+import type { StorageClient } from './storage.ts';
 import type { CloneRequest, Dataset, DatasetRef, Page, Project, Transition } from './types.ts';
+import { UploadApi } from './uploads.ts';
 
 /** The page size the API uses by default and the list asks for. */
 const PAGE_SIZE = 100;
@@ -26,9 +28,14 @@ export interface ListQuery {
 /** The Avala projects API: knows paths, bodies and shapes, nothing of GitHub. */
 export class AvalaClient {
   readonly #http: HttpClient;
+  /** The upload protocol's Avala requests; its file requests go to `storage`, which holds no key. */
+  readonly uploads: UploadApi;
+  readonly storage: StorageClient | undefined;
 
-  constructor(http: HttpClient) {
+  constructor(http: HttpClient, storage?: StorageClient) {
     this.#http = http;
+    this.uploads = new UploadApi(http);
+    this.storage = storage;
   }
 
   /**

@@ -2,7 +2,15 @@
 /** The part of the Fetch API the client uses: the global fetch, or undici's when proxying. */
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body?: string; redirect: 'manual'; signal: AbortSignal },
+  init: {
+    method: string;
+    headers: Record<string, string>;
+    /** A JSON text to Avala; a streamed form to a storage target, which needs `duplex`. */
+    body?: string | ReadableStream<Uint8Array>;
+    duplex?: 'half';
+    redirect: 'manual';
+    signal: AbortSignal;
+  },
 ) => Promise<{
   status: number;
   headers: { get(name: string): string | null };
@@ -51,6 +59,8 @@ export interface SendOptions<T> {
   body?: unknown;
   /** Checks the response's shape; throws an Error saying what is wrong. */
   parse: (json: unknown) => T;
+  /** One of many alike (an upload's targets): its line goes to debug, the caller logs the progress. */
+  quiet?: boolean;
   /**
    * For a request that changes state: finds out whether an attempt whose outcome
    * is unknown took effect. Without it, such a request is never sent again.

@@ -79,9 +79,9 @@ export class HttpClient {
       const ms = Math.round(performance.now() - started);
       const retryNote = attempt > 0 ? ` (retry ${attempt} of ${this.#o.retries})` : '';
       const status = 'failure' in result ? result.failure.code : result.status;
-      this.#o.log.info(`${method} ${path} → ${status} ${'failure' in result ? 'after' : 'in'} ${ms} ms${retryNote}`);
+      const line = `${method} ${path} → ${status} ${'failure' in result ? 'after' : 'in'} ${ms} ms${retryNote}`;
+      (request.quiet ? this.#o.log.debug : this.#o.log.info)?.(line);
       this.#o.onRequest?.({ method, path, status, ms, attempt });
-
       const interpreted = this.#interpret(request, path, attempt + 1, result);
       if (interpreted.value) return interpreted.value.parsed;
       const { error, outcome } = interpreted;

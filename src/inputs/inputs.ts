@@ -24,6 +24,8 @@ export const INPUTS = {
   // No default in action.yml, so that a given cap can be told from none: the code's default is 20.
   'max-new-projects': {},
   'max-stops': {},
+  upload: { default: 'false' },
+  'data-type': {},
   config: {},
   mode: {},
   'pr-comment': { default: 'false' },

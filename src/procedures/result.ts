@@ -14,6 +14,8 @@ export interface ProcedureResult {
   items?: ItemResult[];
   /** dataset-dirs: the directories whose dataset Avala does not have yet. */
   missingDatasets?: string[];
+  /** upload: the directories whose dataset this run created. */
+  uploadedDatasets?: string[];
   /** config: the orphans (rule 35), reported and never changed; undefined when none were looked for. */
   orphans?: Project[];
   /** The plan's lines beneath its first sentence: stops, starts, the rest as counts, the orphans. */
@@ -52,6 +54,8 @@ export interface ItemResult {
   changed?: boolean;
   /** Why the item failed; undefined when it succeeded. */
   error?: unknown;
+  /** This run uploaded the item's directory and created its dataset. */
+  uploaded?: boolean;
   /** In a dry run of dataset-dirs, what the item would do. */
   planned?: Planned;
   /** With planned, the project it would make or change, for the reader: its name, whether it is approved, why it is skipped. */

@@ -6,56 +6,91 @@
  * and sends nothing.
  */
 import type { AvalaClient } from '../api/client.ts';
-import { AvalaError } from '../api/errors.ts';
 import type { Transition } from '../api/types.ts';
+import { UploadError } from '../upload/errors.ts';
 import { notTried, stopsTheRun } from './batch.ts';
 import { DatasetError } from './datasets.ts';
 import type { Reporter } from './reporter.ts';
 import { describeProject, type ItemResult, PartialFailure, type Planned, type ProcedureResult } from './result.ts';
 import { type ApplyOptions, callOf, type Step } from './sync-plan.ts';
-import { change, create } from './sync-steps.ts';
+import { blockedCall, change, create, fields } from './sync-steps.ts';
+import { runUpload, scanText, type UploadSettings } from './sync-upload.ts';
 import { type Waited, waitForDatasets } from './wait.ts';
 
-const PHASE: Partial<Record<Planned, number>> = { pause: 0, cancel: 0, archive: 0, approve: 1, resume: 1, create: 2 };
-const phase = (step: Step | undefined) => PHASE[step?.planned ?? 'exists'] ?? 3;
+// Rule 39's order: what saves money first, and a slow upload delays no status change.
+const PHASE: Partial<Record<Planned, number>> = {
+  pause: 0,
+  cancel: 0,
+  archive: 0,
+  approve: 1,
+  resume: 1,
+  upload: 2,
+  create: 3,
+};
+const LAST = 4;
+const phase = (step: Step) => PHASE[step.planned] ?? LAST;
+
+/** How an apply sends: ApplyOptions, and with upload, how directories are uploaded. */
+export type SendSettings = ApplyOptions & { upload?: UploadSettings | undefined; retries?: number };
 
 /** The steps sent in their order; the results in the items' order. */
 export async function applySteps(
-  steps: readonly Step[],
-  s: ApplyOptions,
+  planned: readonly Step[],
+  s: SendSettings,
   api: AvalaClient,
   report: Reporter,
 ): Promise<ItemResult[]> {
   const results: ItemResult[] = [];
-  const order = steps.map((_, i) => i).sort((a, b) => phase(steps[a]) - phase(steps[b]) || a - b);
+  // An upload that made its dataset becomes a create onto it, sent in the creates' phase.
+  const steps = [...planned];
   let stop: unknown;
+  let quota: unknown;
   const blocked = new Map<Transition | 'create', unknown>();
   let waited: Map<Step, Waited> | undefined;
-  for (const i of order) {
-    const step = steps[i] as Step;
-    const base = { input: step.item.input, datasetUid: step.dataset?.uid ?? null };
-    const call = callOf(step.planned);
-    const block = stop ?? (call && blocked.get(call));
-    if (block !== undefined) {
-      results[i] = { ...base, ...(step.project ? { project: step.project } : {}), error: notTried(block) };
-      continue;
-    }
-    try {
-      // Every dataset a create needs is waited for at once, before the first create (rule 40).
-      if (step.planned === 'create') waited ??= await waitAll(steps, s, api, report);
-      const run = () => runStep(step, waited?.get(step), s, api, report, blocked.get('approve'));
-      const done =
-        step.planned === 'exists' || step.planned === 'skip' ? await run() : await report.group(title(step, s), run);
-      results[i] = { ...base, datasetUid: done.datasetUid ?? base.datasetUid, ...fields(done) };
-    } catch (thrown) {
-      const partial: Partial<ProcedureResult> = thrown instanceof PartialFailure ? thrown.result : {};
-      const error = thrown instanceof PartialFailure ? thrown.cause : thrown;
-      results[i] = { ...base, ...fields(partial), error };
-      const failedCall = blockedCall(error);
-      if (failedCall) blocked.set(failedCall, error);
-      else if (stopsTheRun(error)) stop = error;
+  const uploaded = new Set<number>();
+  for (let at = 0; at <= LAST; at++) {
+    for (const [i, step] of steps.entries()) {
+      if (phase(step) !== at) continue;
+      const base = { input: step.item.input, datasetUid: step.dataset?.uid ?? null };
+      const call = callOf(step.planned);
+      const block = stop ?? (call && blocked.get(call));
+      if (block !== undefined) {
+        results[i] = { ...base, ...(step.project ? { project: step.project } : {}), error: notTried(block) };
+        continue;
+      }
+      if (step.planned === 'upload' && quota !== undefined && !s.dryRun) {
+        results[i] = { ...base, error: new UploadError('upload-quota', `${step.item.input}: not tried: ${quota}`) };
+        continue;
+      }
+      try {
+        if (step.planned === 'upload' && !s.dryRun) {
+          const dataset = await report.group(title(step, s), () =>
+            runUpload(step, { ...(s.upload as UploadSettings), retries: s.retries ?? 0 }, api, report.info),
+          );
+          uploaded.add(i);
+          steps[i] = { ...step, planned: 'create', dataset, uploaded: true };
+          continue;
+        }
+        // Every dataset a create needs is waited for at once, before the first create (rule 40).
+        if (step.planned === 'create') waited ??= await waitAll(steps, s, api, report);
+        const run = () => runStep(step, waited?.get(step), s, api, report, blocked.get('approve'));
+        const done =
+          step.planned === 'exists' || step.planned === 'skip' ? await run() : await report.group(title(step, s), run);
+        results[i] = { ...base, datasetUid: done.datasetUid ?? base.datasetUid, ...fields(done) };
+      } catch (thrown) {
+        const partial: Partial<ProcedureResult> = thrown instanceof PartialFailure ? thrown.result : {};
+        const error = thrown instanceof PartialFailure ? thrown.cause : thrown;
+        results[i] = { ...base, ...fields(partial), error };
+        const failedCall = blockedCall(error);
+        if (failedCall) blocked.set(failedCall, error);
+        else if (stopsTheRun(error)) stop = error;
+        else if (error instanceof UploadError && error.errorCode === 'upload-quota') {
+          quota = `the storage quota was reached uploading ${step.item.input}, so nothing more is uploaded in this run`;
+        }
+      }
     }
   }
+  for (const i of uploaded) results[i] = { ...(results[i] as ItemResult), uploaded: true };
   const unchanged = steps.filter((step) => step.planned === 'exists').length;
   // Hundreds of datasets already so would fill the log line by line: one line counts them, debug names each.
   if (unchanged > 0) {
@@ -84,38 +119,27 @@ export async function planResults(
   });
 }
 
-function fields(done: Partial<ProcedureResult>): Partial<ItemResult> {
-  const { summary, project, created, changed } = done;
-  return {
-    ...(summary !== undefined ? { summary } : {}),
-    ...(project ? { project } : {}),
-    ...(created !== undefined ? { created } : {}),
-    ...(changed !== undefined ? { changed } : {}),
-  };
-}
-
 function title(step: Step, s: ApplyOptions): string {
   return `Avala: ${step.item.input} → "${step.project?.name ?? step.item.name}"${s.dryRun ? ' (dry run)' : ''}`;
 }
 
-/** Rule 39: a 403 for a plan or scope the key lacks stops the later requests of that call only. */
-function blockedCall(error: unknown): Transition | 'create' | undefined {
-  if (!(error instanceof AvalaError) || error.status !== 403) return undefined;
-  if (error.apiCode !== 'plan_insufficient' && error.apiCode !== 'scope_required') return undefined;
-  if (error.path.endsWith('/create-from-existing/')) return 'create';
-  const action = error.path.match(/\/(approve|pause|resume|cancel|archive)\/$/)?.[1];
-  return action as Transition | undefined;
-}
-
+/**
+ * Rule 40: the datasets the creates need, read together. With wait-for-dataset
+ * 0 only those this run uploaded are waited for, up to 600 s: a dataset just
+ * uploaded is never ready at once (rule 36).
+ */
 async function waitAll(steps: readonly Step[], s: ApplyOptions, api: AvalaClient, report: Reporter) {
-  const creates = steps.filter((step) => step.planned === 'create' && step.dataset);
+  const creates = steps.filter((step) => step.planned === 'create' && step.dataset && (s.waitMs > 0 || step.uploaded));
   const wanted = creates.map((step) => ({
     ref: step.item.data.auto,
     dataset: step.dataset as NonNullable<Step['dataset']>,
   }));
-  const waited = await waitForDatasets(api, wanted, report, s);
+  const waitMs = s.waitMs > 0 ? s.waitMs : UPLOADED_WAIT_MS;
+  const waited = await waitForDatasets(api, wanted, report, { ...s, waitMs });
   return new Map(creates.map((step, i) => [step, waited[i] as Waited]));
 }
+
+const UPLOADED_WAIT_MS = 600_000;
 
 async function runStep(
   step: Step,
@@ -137,8 +161,12 @@ async function runStep(
     case 'skip':
       report.info(`${item.input}: skipped: ${step.reason}.`);
       return { summary: `Skipped: ${step.reason}.`, ...(project ? { project } : {}), created: false, changed: false };
-    case 'not-uploaded':
-    case 'upload': {
+    case 'upload':
+      report.info(
+        `Dry run: would upload ${item.input} (${scanText(step.scan as NonNullable<Step['scan']>)}), then create on it.`,
+      );
+      return { summary: `Would upload ${item.input}, then create on it.` };
+    case 'not-uploaded': {
       const what = `Dataset ${item.data.auto.owner}/${item.data.auto.slug} is not in Avala yet`;
       if (s.dryRun) {
         report.info(`${what}: upload ${item.input} (missing-datasets lists it), then a run clones onto it.`);

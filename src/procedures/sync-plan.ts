@@ -6,6 +6,7 @@
 import { type Dataset, type Project, showRef, type Transition } from '../api/types.ts';
 import { ActionError } from '../errors.ts';
 import { show } from '../inputs/errors.ts';
+import type { DirScan } from '../upload/scan.ts';
 import { type Attachments, DatasetError, fieldFor } from './datasets.ts';
 import { type DesiredStatus, decide } from './desired.ts';
 import { PLANNED_KINDS, type Planned } from './result.ts';
@@ -51,6 +52,10 @@ export interface Step {
   approve?: boolean;
   reason?: string;
   error?: unknown;
+  /** An upload: the directory as the plan read it. */
+  scan?: DirScan;
+  /** A create onto the dataset this run uploaded: waited for even with wait-for-dataset 0 (rule 36). */
+  uploaded?: boolean;
 }
 
 /** What Avala holds for one item: its project (or none), or why it could not be told; and its dataset when read. */
@@ -138,7 +143,7 @@ function fail(item: SyncItem, error: unknown, project?: Project): Step {
 
 /** The steps that stop work, and those that start billable work: what the caps count. */
 export const STOPS: readonly Planned[] = ['pause', 'cancel', 'archive'];
-export const STARTS: readonly Planned[] = ['create', 'approve', 'resume'];
+export const STARTS: readonly Planned[] = ['create', 'upload', 'approve', 'resume'];
 
 export type Tally = Record<Planned, number> & { createApprove: number };
 
@@ -146,7 +151,7 @@ export function tally(steps: readonly { planned: Planned; approve?: boolean }[])
   const counts = { ...Object.fromEntries(PLANNED_KINDS.map((kind) => [kind, 0])), createApprove: 0 } as Tally;
   for (const step of steps) {
     counts[step.planned] += 1;
-    if (step.planned === 'create' && step.approve) counts.createApprove += 1;
+    if ((step.planned === 'create' || step.planned === 'upload') && step.approve) counts.createApprove += 1;
   }
   return counts;
 }

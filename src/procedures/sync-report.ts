@@ -2,6 +2,7 @@
 import type { Project } from '../api/types.ts';
 import type { ItemResult, Line, Planned } from './result.ts';
 import { type Step, type Tally, tally } from './sync-plan.ts';
+import { uploadLine, uploadsPhrase } from './sync-upload.ts';
 
 /** Lines of one kind a plan lists one by one; past this, a count. Stops are always listed whole. */
 const MAX_LINES = 50;
@@ -16,7 +17,8 @@ type Counted = 'createApprove' | Planned;
  * not 0, in its order, each with its word; `create` counts the creates without approval.
  */
 export function breakdown(t: Tally, words: Partial<Record<Counted, string>>): string {
-  const count = (kind: Counted) => (kind === 'create' ? t.create - t.createApprove : t[kind]);
+  // An upload is a create onto the dataset it makes: the two are counted as one kind.
+  const count = (kind: Counted) => (kind === 'create' ? t.create + t.upload - t.createApprove : t[kind]);
   const said = (Object.entries(words) as Array<[Counted, string]>)
     .filter(([kind]) => count(kind) > 0)
     .map(([kind, word]) => `${count(kind)} ${word}`);
@@ -24,7 +26,7 @@ export function breakdown(t: Tally, words: Partial<Record<Counted, string>>): st
 }
 
 export function startsOf(t: Tally, notUploaded = 0): number {
-  return t.create + t.approve + t.resume + notUploaded;
+  return t.create + t.upload + t.approve + t.resume + notUploaded;
 }
 
 export function stopsOf(t: Tally): number {
@@ -42,7 +44,9 @@ export function planHeadline(steps: readonly Step[]): string {
     resume: 'resume',
   });
   const stopParts = breakdown(t, { pause: 'pause', cancel: 'cancel: irreversible', archive: 'archive' });
-  return `Would start ${plural(starts, 'billable project')}${startParts} and stop ${stopsOf(t)}${stopParts}. ${rest(t)}`;
+  const upload = uploadsPhrase(steps);
+  const start = `${upload ? `${upload}, start` : 'Would start'} ${plural(starts, 'billable project')}`;
+  return `${start}${startParts} and stop ${stopsOf(t)}${stopParts}. ${rest(t)}`;
 }
 
 /** An apply's first sentence, from what each item did. */
@@ -59,7 +63,11 @@ export function doneHeadline(steps: readonly Step[], results: readonly ItemResul
   });
   const stopParts = breakdown(t, { pause: 'paused', cancel: 'canceled', archive: 'archived' });
   const unchanged = results.filter((r, i) => r.error === undefined && !r.changed && steps[i]?.planned !== 'skip');
-  return `Started ${plural(startsOf(t), 'billable project')}${startParts} and stopped ${stopsOf(t)}${stopParts}; ${unchanged.length} unchanged, ${all.skip} skipped, ${failed} failed.`;
+  const uploaded = uploadsPhrase(
+    steps.filter((_, i) => results[i]?.uploaded),
+    'Uploaded',
+  );
+  return `${uploaded ? `${uploaded}; started` : 'Started'} ${plural(startsOf(t), 'billable project')}${startParts} and stopped ${stopsOf(t)}${stopParts}; ${unchanged.length} unchanged, ${all.skip} skipped, ${failed} failed.`;
 }
 
 function rest(t: Tally): string {
@@ -106,6 +114,8 @@ export function planLines(
         ' from template ',
         ...templates(item.kind.template),
       ]);
+    } else if (step.planned === 'upload' && item.kind) {
+      starts.push(uploadLine(step, templates(item.kind.template)));
     } else if ((step.planned === 'approve' || step.planned === 'resume') && step.project) {
       starts.push([`${VERB[step.planned]} `, ...project(step.project), ' for ', { code: item.input }]);
     }

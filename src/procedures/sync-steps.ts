@@ -1,10 +1,11 @@
 /** The two steps of a plan that send more than one request: a status change, and a create with its approval. */
 import type { AvalaClient } from '../api/client.ts';
+import { AvalaError } from '../api/errors.ts';
 import type { Transition } from '../api/types.ts';
 import { notTried } from './batch.ts';
 import { clone } from './clone.ts';
 import type { Reporter } from './reporter.ts';
-import { describeProject, PartialFailure, type ProcedureResult } from './result.ts';
+import { describeProject, type ItemResult, PartialFailure, type ProcedureResult } from './result.ts';
 import type { ApplyOptions, Step } from './sync-plan.ts';
 import { PAST, transition } from './transition.ts';
 import type { Waited } from './wait.ts';
@@ -55,4 +56,24 @@ export async function create(
   // The project is made; its approval waits for a key or plan that allows it, on a later run.
   if (step.approve && approveBlocked !== undefined) throw new PartialFailure(notTried(approveBlocked), done);
   return done;
+}
+
+/** What a step's result carries into its item's: the sentence, the project, whether anything was made or changed. */
+export function fields(done: Partial<ProcedureResult>): Partial<ItemResult> {
+  const { summary, project, created, changed } = done;
+  return {
+    ...(summary !== undefined ? { summary } : {}),
+    ...(project ? { project } : {}),
+    ...(created !== undefined ? { created } : {}),
+    ...(changed !== undefined ? { changed } : {}),
+  };
+}
+
+/** Rule 39: a 403 for a plan or scope the key lacks stops the later requests of that call only. */
+export function blockedCall(error: unknown): Transition | 'create' | undefined {
+  if (!(error instanceof AvalaError) || error.status !== 403) return undefined;
+  if (error.apiCode !== 'plan_insufficient' && error.apiCode !== 'scope_required') return undefined;
+  if (error.path.endsWith('/create-from-existing/')) return 'create';
+  const action = error.path.match(/\/(approve|pause|resume|cancel|archive)\/$/)?.[1];
+  return action as Transition | undefined;
 }

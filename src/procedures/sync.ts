@@ -10,16 +10,21 @@ import type { Project } from '../api/types.ts';
 import { describeFailure } from '../errors.ts';
 import { notTried, stopsTheRun } from './batch.ts';
 import type { Reporter } from './reporter.ts';
-import { type ItemResult, PartialFailure, type ProcedureResult } from './result.ts';
+import { type ItemResult, PartialFailure, type Planned, type ProcedureResult } from './result.ts';
 import { applySteps, planResults } from './sync-apply.ts';
 import { capsError, deferOverMax } from './sync-caps.ts';
 import { checkTemplates, findOrphans, type Held, readHoldings } from './sync-holdings.ts';
 import { type ApplyOptions, planStep, type Step, type SyncItem } from './sync-plan.ts';
 import { doneHeadline, lineText, planHeadline, planLines, templateNames } from './sync-report.ts';
+import { ownerProblem, planUploads, type UploadSettings } from './sync-upload.ts';
 
 export type { DirItem, Kind, SyncItem } from './sync-plan.ts';
 
 export interface SyncOptions extends ApplyOptions {
+  /** With upload: how the directories Avala has no dataset for are uploaded. */
+  upload?: UploadSettings | undefined;
+  /** How often a failed request is tried again: an upload's target requests follow it too. */
+  retries?: number;
   owner: string;
   items: SyncItem[];
   /** The most billable starts (creates, approvals, resumes) one run may make. */
@@ -42,11 +47,13 @@ export async function sync(s: SyncOptions, api: AvalaClient, report: Reporter): 
     // A failure every item would meet alike (a key refused, another origin) stops the run before any change.
     return stopped(s, error);
   }
-  const steps = deferOverMax(
+  const planned = await planUploads(
     s.items.map((item, i) => planStep(item, held.found[i] ?? {})),
-    s.maxNew,
-    s.dryRun,
+    s.upload,
   );
+  const owner = ownerProblem(planned, s.owner, held.lookups);
+  if (owner) return failedAlike(s, owner);
+  const steps = deferOverMax(planned, s.maxNew, s.dryRun);
   const orphans =
     held.lookups.listed && s.orphanSlug
       ? findOrphans(s, held.lookups.listed, steps)
@@ -63,7 +70,7 @@ export async function sync(s: SyncOptions, api: AvalaClient, report: Reporter): 
       'Avala owner not found',
     );
   }
-  const missingDatasets = steps.filter((p) => p.planned === 'not-uploaded').map((p) => p.item.input);
+  const missingDatasets = steps.filter((p) => NEEDS_DATASET.includes(p.planned)).map((p) => p.item.input);
   const guard = capsError(steps, s);
   // A plan, and an apply over a cap, tell the plan whole: what it would have done, then why it did nothing.
   const lines = s.dryRun || guard ? planLines(steps, orphans, templates) : [];
@@ -86,6 +93,7 @@ export async function sync(s: SyncOptions, api: AvalaClient, report: Reporter): 
     created: items.some((r) => r.created),
     changed: items.some((r) => r.changed),
     missingDatasets: s.dryRun ? missingDatasets : missingAfter(steps, items),
+    ...(s.upload ? { uploadedDatasets: items.filter((r) => r.uploaded).map((r) => r.input) } : {}),
     ...orphansOf(orphans),
     ...(lines.length > 0 ? { lines } : {}),
   };
@@ -99,7 +107,23 @@ function orphansOf(orphans: Project[] | undefined): { orphans?: Project[] } {
 
 /** After an apply, the directories still without their dataset: those that failed for want of it. */
 function missingAfter(steps: readonly Step[], items: readonly ItemResult[]): string[] {
-  return steps.filter((p, i) => p.planned === 'not-uploaded' && items[i]?.error !== undefined).map((p) => p.item.input);
+  return steps
+    .filter((p, i) => NEEDS_DATASET.includes(p.planned) && !items[i]?.uploaded && items[i]?.error !== undefined)
+    .map((p) => p.item.input);
+}
+
+const NEEDS_DATASET: readonly Planned[] = ['not-uploaded', 'upload'];
+
+/** A failure every item meets alike before anything is sent (an owner no upload may go to). */
+function failedAlike(s: SyncOptions, error: unknown): ProcedureResult {
+  const items: ItemResult[] = s.items.map((item) => ({
+    input: item.input,
+    datasetUid: null,
+    error,
+    ...(s.dryRun ? { planned: 'failed' as const } : {}),
+  }));
+  const summary = `${items.length} dataset${items.length === 1 ? '' : 's'}: nothing uploaded, created or changed, since ${describeFailure(error).code} fails every one.`;
+  return { summary, items, projects: [], created: false, changed: false, missingDatasets: [] };
 }
 
 /** The run stopped while reading: the first item fails, the others are not tried. */

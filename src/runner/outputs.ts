@@ -26,6 +26,7 @@ export const OUTPUTS = [
   'created-uids',
   'missing-datasets',
   'orphans',
+  'uploaded-datasets',
   'error-code',
 ] as const;
 
@@ -75,6 +76,7 @@ export async function writeOutputs(runner: Runner, result: ProcedureResult, hide
   }
   if (result.missingDatasets) set('missing-datasets', result.missingDatasets.join('\n'));
   if (result.orphans) set('orphans', result.orphans.map((p) => p.uid).join('\n'));
+  if (result.uploadedDatasets) set('uploaded-datasets', result.uploadedDatasets.join('\n'));
   if (result.changed !== undefined) runner.output('changed', String(result.changed));
   if (projects && json !== undefined && file) {
     if (json.length * 2 <= MAX_OUTPUT_BYTES) {

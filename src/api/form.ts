@@ -1,0 +1,125 @@
+/**
+ * A presigned POST's body (avala-api.md, "The upload protocol", step 2): the
+ * target's fields in order, then the file, streamed from disk a chunk at a
+ * time, never held whole. Its length is known before the first byte, since
+ * storage refuses a body without Content-Length, and a file that changes size
+ * while read fails the body instead of sending what the target did not sign.
+ */
+import { randomBytes } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import { extname } from 'node:path';
+
+const CHUNK = 256 * 1024;
+
+export interface FormFile {
+  /** Where the file is on disk. */
+  abs: string;
+  /** The file's base name, as the form names it. */
+  name: string;
+  /** Its size when the plan read it: the length declared to Avala and signed into the target. */
+  size: number;
+}
+
+/** The file was not the size declared when it was read. */
+export class FileChanged extends Error {
+  override readonly name = 'FileChanged';
+}
+
+export interface Form {
+  contentType: string;
+  length: number;
+  body: ReadableStream<Uint8Array>;
+  /** Why the body failed, once it has: the file changed, or could not be read. */
+  readonly failure: Error | undefined;
+}
+
+/** The body of one upload; `onBytes` hears of every chunk of the file as it leaves. */
+export function multipartForm(
+  fields: ReadonlyArray<readonly [string, string]>,
+  file: FormFile,
+  onBytes: (bytes: number) => void,
+): Form {
+  const boundary = `----avala-${randomBytes(16).toString('hex')}`;
+  const type = fields.find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? guessType(file.name);
+  const head = Buffer.from(
+    `${fields.map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${quoted(name)}"\r\n\r\n${value}\r\n`).join('')}--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quoted(file.name)}"\r\nContent-Type: ${type}\r\n\r\n`,
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  let failure: Error | undefined;
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  let read = 0;
+  let stage: 'head' | 'file' | 'tail' | 'done' = 'head';
+  const close = () => handle?.close().catch(() => undefined);
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        if (stage === 'head') {
+          handle = await open(file.abs, 'r');
+          stage = 'file';
+          return controller.enqueue(head);
+        }
+        if (stage === 'file') {
+          const want = Math.min(CHUNK, file.size - read);
+          // One byte past the declared size tells a file that grew from one that did not.
+          const buffer = Buffer.allocUnsafe(want === 0 ? 1 : want);
+          const { bytesRead } = await (handle as NonNullable<typeof handle>).read(buffer, 0, buffer.length, read);
+          if (want === 0) {
+            if (bytesRead > 0) throw new FileChanged('it grew while it was read');
+            stage = 'tail';
+            await close();
+            return controller.enqueue(tail);
+          }
+          if (bytesRead === 0) throw new FileChanged('it shrank while it was read');
+          read += bytesRead;
+          onBytes(bytesRead);
+          return controller.enqueue(buffer.subarray(0, bytesRead));
+        }
+        stage = 'done';
+        controller.close();
+      } catch (error) {
+        failure = error instanceof Error ? error : new Error(String(error));
+        await close();
+        controller.error(failure);
+      }
+    },
+    async cancel() {
+      await close();
+    },
+  });
+  return {
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    length: head.length + file.size + tail.length,
+    body,
+    get failure() {
+      return failure;
+    },
+  };
+}
+
+/** A name in a Content-Disposition parameter, escaped as browsers escape it (WHATWG's multipart encoding). */
+function quoted(name: string): string {
+  return name.replace(/["\r\n]/g, (c) => ({ '"': '%22', '\r': '%0D', '\n': '%0A' })[c] ?? c);
+}
+
+// The types Python's mimetypes gives for what datasets hold, as Avala's SDK guesses when the target names none.
+const TYPES: Record<string, string> = {
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.gif': 'image/gif',
+  '.bmp': 'image/bmp',
+  '.webp': 'image/webp',
+  '.tif': 'image/tiff',
+  '.tiff': 'image/tiff',
+  '.mp4': 'video/mp4',
+  '.mov': 'video/quicktime',
+  '.avi': 'video/x-msvideo',
+  '.webm': 'video/webm',
+  '.json': 'application/json',
+  '.txt': 'text/plain',
+  '.csv': 'text/csv',
+};
+
+export function guessType(name: string): string {
+  return TYPES[extname(name).toLowerCase()] ?? 'application/octet-stream';
+}

@@ -1,0 +1,113 @@
+/**
+ * Rule 36 in the plan and the apply: a directory whose dataset Avala lacks is
+ * read from the checkout and planned `upload`, with its files and bytes; the
+ * owner must show the key a project before anything is uploaded; the apply
+ * uploads it, then it is created on like any dataset.
+ */
+import { join } from 'node:path';
+import type { AvalaClient } from '../api/client.ts';
+import { AvalaError } from '../api/errors.ts';
+import type { Dataset } from '../api/types.ts';
+import { type DirUpload, type UploadSettings, uploadDirectory } from '../upload/directory.ts';
+import { UploadError } from '../upload/errors.ts';
+import { count, formatBytes } from '../upload/progress.ts';
+import { type DirScan, scanDirectory } from '../upload/scan.ts';
+import { decide } from './desired.ts';
+import type { Lookups } from './lookup.ts';
+import type { Line } from './result.ts';
+import type { Step } from './sync-plan.ts';
+
+export type { UploadSettings } from '../upload/directory.ts';
+
+/** The directories Avala has no dataset for, read from the checkout: each an upload, or why it cannot be one. */
+export async function planUploads(steps: Step[], upload: UploadSettings | undefined): Promise<Step[]> {
+  if (!upload) return steps;
+  const out: Step[] = [];
+  // One directory at a time: each read is parallel within, and many at once would exhaust file handles.
+  for (const step of steps) {
+    const { kind } = step.item;
+    if (step.planned !== 'not-uploaded' || !kind) {
+      out.push(step);
+      continue;
+    }
+    const scan = await scanDirectory(join(upload.workspace, step.item.input), step.item.input);
+    const decision = decide('none', step.item.desired, kind.approve);
+    const approve = decision.step === 'create' && decision.approve;
+    if (scan.problem) {
+      const error = new UploadError('upload-failed', `${scan.problem}: nothing of it is uploaded.`);
+      out.push({ ...step, planned: 'failed', error });
+    } else if (!kind.dataType) {
+      const error = new UploadError('upload-failed', `${step.item.input}: no data-type says what to upload it as.`);
+      out.push({ ...step, planned: 'failed', error });
+    } else {
+      out.push({ ...step, planned: 'upload', scan, approve });
+    }
+  }
+  return out;
+}
+
+/**
+ * Before any upload, the owner must show this key a project (rule 36): Avala
+ * answers 404 for an owner that does not exist and for one whose projects the
+ * key cannot see, and a typo must not upload a repository to the wrong place.
+ */
+export function ownerProblem(steps: readonly Step[], owner: string, lookups: Lookups): UploadError | undefined {
+  if (!steps.some((step) => step.planned === 'upload')) return undefined;
+  const refused = [...lookups.failed.values(), lookups.listingError].some(
+    (error) => error instanceof AvalaError && error.status === 403,
+  );
+  if (!lookups.ownerMissing && !refused) return undefined;
+  return new UploadError(
+    'owner-not-found',
+    `Avala answered ${refused ? 403 : 404} for ${owner}'s projects: no such owner, or no project of it that this key may see. Nothing was uploaded: check owner (the account that owns the template and the datasets) and that the key belongs to it.`,
+  );
+}
+
+export function uploadOf(step: Step): DirUpload {
+  const { item } = step;
+  return {
+    dir: item.input,
+    owner: item.data.auto.owner,
+    slug: item.data.auto.slug,
+    dataType: item.kind?.dataType ?? 'image',
+    scan: step.scan as DirScan,
+  };
+}
+
+export function runUpload(
+  step: Step,
+  s: UploadSettings & { retries: number },
+  api: AvalaClient,
+  log: (message: string) => void,
+): Promise<Dataset> {
+  return uploadDirectory(uploadOf(step), s, api, log);
+}
+
+/** `1,204 files, 2.1 GB; 3 skipped; 2 Git LFS files`: what a plan says of a directory to upload. */
+export function scanText(scan: DirScan): string {
+  const skipped = scan.skipped > 0 ? `; ${scan.skipped} hidden or links, skipped` : '';
+  const lfs = scan.pointers > 0 ? `; ${count(scan.pointers, 'Git LFS file')}, fetched first` : '';
+  return `${count(scan.files.length, 'file')}, ${formatBytes(scan.bytes)}${skipped}${lfs}`;
+}
+
+/** The first sentence's `Would upload 3 datasets (1,204 files, 2.1 GB), ` part; '' when none. */
+export function uploadsPhrase(steps: readonly Step[], verb = 'Would upload'): string {
+  const uploads = steps.filter((step) => step.planned === 'upload' && step.scan);
+  if (uploads.length === 0) return '';
+  const files = uploads.reduce((n, step) => n + (step.scan?.files.length ?? 0), 0);
+  const bytes = uploads.reduce((n, step) => n + (step.scan?.bytes ?? 0), 0);
+  return `${verb} ${uploads.length === 1 ? '1 dataset' : `${uploads.length} datasets`} (${count(files, 'file')}, ${formatBytes(bytes)})`;
+}
+
+/** A plan line for a directory to upload. */
+export function uploadLine(step: Step, template: Line): Line {
+  const verb = step.approve ? 'create and approve' : 'create';
+  return [
+    'Upload ',
+    { code: step.item.input },
+    ` (${scanText(step.scan as DirScan)}), then ${verb} `,
+    { code: step.item.name },
+    ' from template ',
+    ...template,
+  ];
+}
