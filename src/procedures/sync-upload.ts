@@ -85,7 +85,7 @@ export function runUpload(
 
 /** `1,204 files, 2.1 GB; 3 skipped; 2 Git LFS files`: what a plan says of a directory to upload. */
 export function scanText(scan: DirScan): string {
-  const skipped = scan.skipped > 0 ? `; ${scan.skipped} hidden or links, skipped` : '';
+  const skipped = scan.skipped > 0 ? `; ${scan.skipped} skipped: hidden or symbolic links` : '';
   const lfs = scan.pointers > 0 ? `; ${count(scan.pointers, 'Git LFS file')}, fetched first` : '';
   return `${count(scan.files.length, 'file')}, ${formatBytes(scan.bytes)}${skipped}${lfs}`;
 }

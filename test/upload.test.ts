@@ -1,0 +1,224 @@
+/**
+ * The action uploads what Avala lacks (rules 36–38): planned with files and
+ * bytes, uploaded through the emulator's presigned targets, created, waited
+ * for and cloned onto in one run; faults, quota, the owner check and secrets.
+ */
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KEYS, TEMPLATES } from '../emulator/seed.ts';
+import { useEmulator } from './support/fixtures.ts';
+import { type ActionRun, logLines, RUNNER_TOKEN } from './support/run-action.ts';
+
+const fx = useEmulator({ uploads: { readiness: { reads: 1 } }, bystander: true });
+let root = '';
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'avala-upload-'));
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+let n = 0;
+/** A checkout: each path with its content, directories made as needed. */
+async function checkout(files: Record<string, string>): Promise<string> {
+  const ws = join(root, `ws${++n}`);
+  for (const [path, content] of Object.entries(files)) {
+    await mkdir(join(ws, path, '..'), { recursive: true });
+    await writeFile(join(ws, path), content);
+  }
+  return ws;
+}
+const TWO = {
+  'datasets/new-a/0001.jpg': 'jpeg a1',
+  'datasets/new-a/left/0002.jpg': 'jpeg a2',
+  'datasets/new-a/.DS_Store': 'x',
+  'datasets/new-b/0001.png': 'png b1',
+};
+type Entry = { input: string; planned: string | null; error_code: string | null; error: string | null };
+const results = (r: ActionRun) => JSON.parse(r.outputs.results ?? '[]') as Entry[];
+const inputs = (over: Record<string, string> = {}) => ({
+  template: TEMPLATES.image,
+  'dataset-dirs': 'datasets/*',
+  owner: 'acme',
+  upload: 'true',
+  'data-type': 'image',
+  approve: 'true',
+  ...over,
+});
+const run = (ws: string, over: Record<string, string> = {}, env: Record<string, string> = {}) =>
+  fx.run(inputs(over), { GITHUB_WORKSPACE: ws, ...env });
+const presigns = () => fx.emu.calls('POST', '/datasets/manual-upload/file-upload-url/');
+const creates = () => fx.emu.calls('POST', /\/datasets\/manual-upload\/$/);
+const dataset = (slug: string) =>
+  [...fx.emu.datasets.byUid.values()].find((d) => d.owner_name === 'acme' && d.slug === slug);
+
+describe('a plan', () => {
+  it('shows each directory to upload with its files and bytes, and sends no request that changes anything', async () => {
+    const ws = await checkout(TWO);
+    const r = await run(ws, { mode: 'plan' });
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(logLines(r)).toContain(
+      'Upload "datasets/new-a" (2 files, 14 B; 1 skipped: hidden or symbolic links), then create and approve "datasets-new-a" from template "770a9600-a40d-63f6-c938-668877660000"',
+    );
+    expect(r.stdout).toContain(
+      'Would upload 2 datasets (3 files, 20 B), start 2 billable projects (2 create and approve) and stop 0.',
+    );
+    expect(results(r).map((e) => e.planned)).toEqual(['upload', 'upload']);
+    expect(r.outputs['missing-datasets']).toBe('datasets/new-a\ndatasets/new-b');
+    expect(fx.emu.requests.filter((q) => q.method !== 'GET')).toEqual([]);
+    expect(fx.emu.storageRequests).toEqual([]);
+  });
+
+  it('counts an upload as a billable start: over max-new-projects nothing is uploaded', async () => {
+    const ws = await checkout(TWO);
+    const r = await run(ws, { 'max-new-projects': '1', mode: 'apply' });
+    expect(r.outputs['error-code']).toBe('too-many-projects');
+    expect(r.stdout).toContain('This run would make 2 billable starts (2 to create and approve)');
+    expect(presigns()).toEqual([]);
+  });
+});
+
+describe('an apply', () => {
+  it('uploads, creates the dataset, waits for it and clones onto it in one run; a re-run uploads nothing', async () => {
+    const ws = await checkout(TWO);
+    const r = await run(ws, { mode: 'apply' });
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(r.outputs['uploaded-datasets']).toBe('datasets/new-a\ndatasets/new-b');
+    expect(r.outputs['missing-datasets']).toBe('');
+    const a = dataset('new-a');
+    expect(a).toMatchObject({ name: 'new-a', data_type: 'image', visibility: 'private', status: 'created' });
+    expect(fx.emu.uploads.filesOf(a?.uid ?? '').map((f) => [f.path, f.size, f.filename, f.contentType])).toEqual([
+      ['0001.jpg', 7, '0001.jpg', 'image/jpeg'],
+      ['left/0002.jpg', 7, '0002.jpg', 'image/jpeg'],
+    ]);
+    const projects = JSON.parse(r.outputs.projects ?? '[]') as Array<{ name: string; status: string }>;
+    expect(projects.map((p) => [p.name, p.status])).toEqual([
+      ['datasets-new-a', 'active'],
+      ['datasets-new-b', 'active'],
+    ]);
+    const clone = fx.emu.calls('POST', '/create-from-existing/')[0];
+    expect(JSON.parse(clone?.body ?? '{}')).toMatchObject({ image_dataset_uid: a?.uid });
+    expect(r.stdout).toContain('Uploaded 2 datasets (3 files, 20 B); started 2 billable projects');
+    // One line as each directory starts and one as it ends; none per file, and no presign line but in debug.
+    const lines = logLines(r);
+    expect(lines.filter((l) => l.startsWith('Uploading datasets/new-a: 2 files, 14 B'))).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith('Uploaded datasets/new-a in '))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes('0002.jpg') || l.includes('file-upload-url'))).toEqual([]);
+    fx.emu.requests.length = 0;
+    const again = await run(ws, { mode: 'apply' });
+    expect(again.exitCode).toBe(0);
+    expect(again.outputs['uploaded-datasets']).toBe('');
+    expect(fx.emu.requests.filter((q) => q.method !== 'GET')).toEqual([]);
+  });
+
+  it('sends no key or token to a target, and every file to the emulator origin only', async () => {
+    const ws = await checkout(TWO);
+    const r = await run(ws, { mode: 'apply' });
+    expect(r.exitCode).toBe(0);
+    expect(fx.emu.storageRequests).toHaveLength(3);
+    for (const request of fx.emu.storageRequests) {
+      const headers = JSON.stringify(request.headers);
+      expect(headers).not.toContain(KEYS.pro);
+      expect(headers).not.toContain(RUNNER_TOKEN);
+      expect(request.headers.authorization).toBeUndefined();
+      expect(request.headers['content-length']).toBe(String(request.bytes));
+    }
+  });
+
+  it('skips hidden files and symbolic links, and fails a directory with nothing else, before sending any of it', async () => {
+    const ws = await checkout({ 'datasets/ok/a.jpg': 'a', 'datasets/hollow/.keep': '' });
+    await symlink(join(ws, 'datasets/ok/a.jpg'), join(ws, 'datasets/hollow/link.jpg'));
+    const r = await run(ws, { mode: 'apply' });
+    expect(r.exitCode).toBe(1);
+    expect(results(r).map((e) => [e.input, e.error_code])).toEqual([
+      ['datasets/hollow', 'upload-failed'],
+      ['datasets/ok', null],
+    ]);
+    expect(results(r)[0]?.error).toBe(
+      'datasets/hollow holds no file to upload (2 hidden or not regular, skipped): nothing of it is uploaded.',
+    );
+    expect(fx.emu.uploads.staged('acme', 'hollow')).toEqual([]);
+    expect(r.outputs['uploaded-datasets']).toBe('datasets/ok');
+  });
+
+  it('refuses an owner that shows the key no project: nothing is uploaded, every item fails alike', async () => {
+    const ws = await checkout(TWO);
+    const r = await run(ws, { owner: 'acme-typo', mode: 'apply' });
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs['error-code']).toBe('owner-not-found');
+    expect(results(r).map((e) => e.error_code)).toEqual(['owner-not-found', 'owner-not-found']);
+    expect(results(r)[0]?.error).toContain("Avala answered 404 for acme-typo's projects");
+    expect(presigns()).toEqual([]);
+    const plan = await run(ws, { owner: 'acme-typo', mode: 'plan' });
+    expect(results(plan).map((e) => [e.planned, e.error_code])).toEqual([
+      ['failed', 'owner-not-found'],
+      ['failed', 'owner-not-found'],
+    ]);
+  });
+});
+
+describe('faults', () => {
+  it("retries a target's 503, 500 and reset with a fresh target each time", async () => {
+    const ws = await checkout({ 'datasets/one/a.jpg': 'a'.repeat(4096) });
+    fx.emu.inject({ path: '/__storage/', fault: { kind: 'status', status: 503, retryAfter: '0' } });
+    fx.emu.inject({ path: '/__storage/', fault: { kind: 'status', status: 500 } });
+    fx.emu.inject({ path: '/__storage/', fault: { kind: 'reset', afterBytes: 100 } });
+    const r = await run(ws, { mode: 'apply' });
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(presigns()).toHaveLength(4);
+    expect(new Set(fx.emu.storageRequests.map((q) => q.path)).size).toBe(4);
+    expect(logLines(r).filter((l) => l.includes('trying again with a fresh target'))).toHaveLength(3);
+  });
+
+  it('fails a stalled target after timeout seconds without progress, then retries it', async () => {
+    const ws = await checkout({ 'datasets/one/a.bin': 'b'.repeat(2 * 1024 * 1024) });
+    fx.emu.inject({ path: '/__storage/', fault: { kind: 'stall', afterBytes: 64 * 1024 } });
+    const r = await run(ws, { mode: 'apply', timeout: '1' });
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(r.stdout).toContain('datasets/one/a.bin: no byte moved for 1 s (timeout); trying again with a fresh target');
+  });
+
+  it("fails the directory on a target's 403 or redirect, makes no dataset for it, and goes on with the others", async () => {
+    const ws = await checkout(TWO);
+    fx.emu.inject({ path: '/__storage/', fault: { kind: 'redirect', location: 'https://elsewhere.example/x' } });
+    const r = await run(ws, { mode: 'apply' });
+    expect(r.exitCode).toBe(1);
+    expect(results(r).map((e) => e.error_code)).toEqual(['upload-failed', null]);
+    expect(results(r)[0]?.error).toMatch(
+      /^datasets\/new-a\/0001\.jpg: the storage target answered 30\d: a redirect, not followed; no dataset was created\.$/,
+    );
+    expect(dataset('new-a')).toBeUndefined();
+    expect(creates().map((q) => JSON.parse(q.body ?? '{}').slug)).toEqual(['new-b']);
+    expect(r.outputs['missing-datasets']).toBe('datasets/new-a');
+  });
+
+  it('sends nothing to a target on a foreign host, or not https', async () => {
+    const ws = await checkout({ 'datasets/one/a.jpg': 'a' });
+    fx.emu.inject({
+      path: 'file-upload-url',
+      fault: { kind: 'patch', project: { url: fx.bystander.url.replace('127.0.0.1', 'localhost') + '/steal' } },
+    });
+    const r = await run(ws, { mode: 'apply' });
+    expect(results(r)[0]?.error_code).toBe('upload-failed');
+    expect(results(r)[0]?.error).toContain('target refused: its host');
+    expect(fx.emu.storageRequests).toEqual([]);
+  });
+
+  it('stops every upload at a 413: the directories not tried fail with upload-quota too', async () => {
+    const ws = await checkout({ 'datasets/a/x.jpg': 'x'.repeat(600), 'datasets/b/x.jpg': 'y'.repeat(600) });
+    fx.emu.uploads.quotaBytes = 100;
+    const r = await run(ws, { mode: 'apply' });
+    expect(results(r).map((e) => e.error_code)).toEqual(['upload-quota', 'upload-quota']);
+    expect(results(r)[1]?.error).toContain('datasets/b: not tried: the storage quota was reached uploading datasets/a');
+    expect(presigns()).toHaveLength(1);
+  });
+
+  it('takes a create whose answer was lost as done once a read finds the dataset, and never creates twice', async () => {
+    const ws = await checkout({ 'datasets/one/a.jpg': 'a' });
+    fx.emu.inject({ method: 'POST', path: /manual-upload\/$/, fault: { kind: 'act-then-status', status: 502 } });
+    const r = await run(ws, { mode: 'apply' });
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(creates()).toHaveLength(1);
+    expect(r.outputs['uploaded-datasets']).toBe('datasets/one');
+  });
+});
