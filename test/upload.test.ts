@@ -3,13 +3,14 @@
  * bytes, uploaded through the emulator's presigned targets, created, waited
  * for and cloned onto in one run; faults, quota, the owner check and secrets.
  */
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEYS, TEMPLATES } from '../emulator/seed.ts';
 import { useEmulator } from './support/fixtures.ts';
-import { type ActionRun, logLines, RUNNER_TOKEN } from './support/run-action.ts';
+import { type ActionRun, logLines, RUNNER_TOKEN, runAction } from './support/run-action.ts';
 
 const fx = useEmulator({ uploads: { readiness: { reads: 1 } }, bystander: true });
 let root = '';
@@ -196,7 +197,7 @@ describe('faults', () => {
     const ws = await checkout({ 'datasets/one/a.jpg': 'a' });
     fx.emu.inject({
       path: 'file-upload-url',
-      fault: { kind: 'patch', project: { url: fx.bystander.url.replace('127.0.0.1', 'localhost') + '/steal' } },
+      fault: { kind: 'patch', project: { url: `${fx.bystander.url.replace('127.0.0.1', 'localhost')}/steal` } },
     });
     const r = await run(ws, { mode: 'apply' });
     expect(results(r)[0]?.error_code).toBe('upload-failed');
@@ -220,5 +221,126 @@ describe('faults', () => {
     expect(r.exitCode, r.stdout).toBe(0);
     expect(creates()).toHaveLength(1);
     expect(r.outputs['uploaded-datasets']).toBe('datasets/one');
+  });
+});
+
+describe('Git LFS (rule 37)', () => {
+  const BIN = join(import.meta.dirname, 'fixtures/bin');
+  const oid = 'c'.repeat(64);
+  const pointer = `version https://git-lfs.github.com/spec/v1\noid sha256:${oid}\nsize 5000000\n`;
+  const lfsRun = async (env: Record<string, string> = {}) => {
+    const ws = await checkout({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'datasets/lfs/big.bin': pointer,
+      'datasets/lfs/a.jpg': 'a',
+      'datasets/plain/b.jpg': 'b',
+    });
+    const log = join(ws, '..', `git-${n}.log`);
+    const path = `${BIN}:${process.env.PATH}`;
+    // As a process: git runs with the environment the runner gives the step.
+    const r = await fx.runProcess(inputs({ mode: 'apply' }), {
+      GITHUB_WORKSPACE: ws,
+      PATH: path,
+      GIT_STUB_LOG: log,
+      GITHUB_SERVER_URL: 'https://github.com',
+      ...env,
+    });
+    const calls = await readFile(log, 'utf8').then(
+      (text) =>
+        text
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as { argv: string[]; config: Record<string, string> }),
+      () => [],
+    );
+    return { r, calls };
+  };
+
+  it('plans a pointer by the size it stands for', async () => {
+    const ws = await checkout({ 'datasets/lfs/big.bin': pointer, 'datasets/lfs/a.jpg': 'a' });
+    const r = await run(ws, { mode: 'plan' });
+    expect(r.stdout).toContain('Upload "datasets/lfs" (2 files, 5.0 MB; 1 Git LFS file, fetched first)');
+  });
+
+  it("fetches the directory's files only, the token in git's environment for the server alone, then uploads them", async () => {
+    const { r, calls } = await lfsRun();
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(calls.map((c) => c.argv)).toEqual([['lfs', 'pull', '--include=datasets/lfs']]);
+    const basic = Buffer.from(`x-access-token:${RUNNER_TOKEN}`).toString('base64');
+    expect(calls[0]?.config).toEqual({ 'http.https://github.com/.extraheader': `AUTHORIZATION: basic ${basic}` });
+    const files = fx.emu.uploads.filesOf(dataset('lfs')?.uid ?? '');
+    expect(files.map((f) => [f.path, f.size])).toEqual([
+      ['a.jpg', 1],
+      ['big.bin', `lfs content ${oid}\n`.length],
+    ]);
+    const written = r.everything
+      .split('\n')
+      .filter((line) => !line.startsWith('::add-mask::'))
+      .join('\n');
+    expect(written).not.toContain(RUNNER_TOKEN);
+    expect(written).not.toContain(basic);
+  });
+
+  it('fails the directory, naming the file, when a pointer is left; uploads nothing of it', async () => {
+    const { r, calls } = await lfsRun({ GIT_STUB_LFS: 'noop' });
+    expect(calls).toHaveLength(1);
+    expect(results(r).map((e) => [e.input, e.error_code])).toEqual([
+      ['datasets/lfs', 'upload-failed'],
+      ['datasets/plain', null],
+    ]);
+    expect(results(r)[0]?.error).toContain('datasets/lfs/big.bin is still a Git LFS pointer after git lfs pull');
+    expect(fx.emu.uploads.staged('acme', 'lfs')).toEqual([]);
+  });
+
+  it('fails the directory when git cannot fetch, naming the pointer and what git said', async () => {
+    const { r } = await lfsRun({ PATH: '/nonexistent' });
+    expect(results(r)[0]?.error_code).toBe('upload-failed');
+    expect(results(r)[0]?.error).toContain(
+      'datasets/lfs/big.bin: a Git LFS pointer, and 1 Git LFS file could not be fetched: git is not installed on this runner. Nothing of datasets/lfs was uploaded.',
+    );
+  });
+});
+
+describe('inputs', () => {
+  it.each([
+    [{ 'data-type': '' }, 'data-type', 'Missing data-type: upload: true needs it'],
+    [
+      { 'data-type': 'pointcloud' },
+      'data-type',
+      'Invalid data-type "pointcloud". Expected one of: image, video, lidar.',
+    ],
+    [{ upload: 'yes' }, 'upload', 'upload'],
+    [{ 'dataset-dirs': '', dataset: 'acme/x' }, 'upload', 'Invalid upload: it needs dataset-dirs'],
+  ])('%o is refused before any request', async (over, _input, message) => {
+    const ws = await checkout(TWO);
+    const r = await run(ws, over);
+    expect(r.outputs['error-code']).toBe('invalid-input');
+    expect(r.stdout).toContain(message);
+    expect(fx.emu.requests).toEqual([]);
+  });
+});
+
+describe('a canceled upload', () => {
+  it('says which directory was being uploaded, and that no dataset was created for it', async () => {
+    const ws = await checkout({ 'datasets/slow/a.bin': 'z'.repeat(1024 * 1024) });
+    fx.emu.inject({ path: '/__storage/', fault: { kind: 'stall', afterBytes: 1024 } });
+    const signal = (child: ChildProcess) => {
+      const poll = setInterval(() => {
+        if (fx.emu.storageRequests.length > 0) {
+          clearInterval(poll);
+          child.kill('SIGTERM');
+        }
+      }, 20);
+    };
+    const r = await runAction(
+      { 'base-url': fx.emu.url, 'api-key': KEYS.pro, ...inputs({ mode: 'apply' }) },
+      { env: { GITHUB_WORKSPACE: ws }, onSpawn: signal },
+    );
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs['error-code']).toBe('canceled');
+    expect(r.annotations.find((a) => a.level === 'error')?.message).toMatch(
+      /^Canceled by SIGTERM during the upload of datasets\/slow \(0 of 1 file and .* of 1\.0 MB sent.*; sending a\.bin\)\. No dataset was created for it; a re-run uploads the directory again\.$/,
+    );
+    expect(creates()).toEqual([]);
   });
 });
