@@ -1,8 +1,8 @@
 /**
  * `npm run demo`: the action's main job against the emulators, no account and no network. Runs the built
  * dist/index.js exactly as the runner would, the one step of examples/avala.yml over a checkout that holds
- * examples/avala-projects.yml: the pull request's plan and its comment, the merge's apply, a nightly re-run that
- * changes nothing, then a pull request that asks to pause one project, and its merge. Prints each step's log,
+ * examples/avala-projects.yml: the pull request's plan and its comment, the merge's apply (which uploads the
+ * directory Avala has no dataset for, then clones onto it), a nightly re-run that changes nothing, then a pull request that asks to pause one project, and its merge. Prints each step's log,
  * outputs and, for a pull request, the comment as GitHub would show it.
  */
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -18,9 +18,19 @@ const github = await startGitHubEmulator();
 const PR = 7;
 /** Lines of the comment shown: the head, the first sentence, the plan's lines and the first rows. */
 const SHOWN = 12;
-const shown = ['created', 'changed', 'count', 'uids', 'created-uids', 'orphans', 'missing-datasets', 'failed'];
-// The checkout: the example's config, two image datasets and a LiDAR one that Avala has, and a project a
-// person made by hand that the config adopts.
+const shown = [
+  'created',
+  'changed',
+  'count',
+  'uids',
+  'created-uids',
+  'uploaded-datasets',
+  'orphans',
+  'missing-datasets',
+  'failed',
+];
+// The checkout: the example's config, two image datasets and a LiDAR one that Avala has, a new directory of
+// images that it has not, and a project a person made by hand that the config adopts.
 const workspace = await mkdtemp(join(tmpdir(), 'avala-demo-'));
 const config = join(workspace, '.github/avala-projects.yml');
 await mkdir(join(workspace, '.github'));
@@ -28,6 +38,11 @@ await copyFile(join(ROOT, 'examples/avala-projects.yml'), config);
 for (const dir of [`images/${DATASETS.street}`, `images/${DATASETS.street2}`, `lidar/${DATASETS.lidar}`]) {
   await mkdir(join(workspace, 'datasets', dir), { recursive: true });
   await writeFile(join(workspace, 'datasets', dir, '0001.jpg'), '');
+}
+const fresh = join(workspace, 'datasets/images/street-2026-w49');
+await mkdir(join(fresh, 'left'), { recursive: true });
+for (const [i, path] of ['0001.jpg', '0002.jpg', 'left/0003.jpg'].entries()) {
+  await writeFile(join(fresh, path), Buffer.alloc(150_000 * (i + 1)));
 }
 emulator.addProject({ uid: '61e18534-a40d-63f6-c938-668877660042', name: 'Lot by hand', status: 'active' });
 const prEvent = join(workspace, 'pull-request.json');
@@ -111,7 +126,8 @@ await writeFile(config, pause);
 await step(`Pull request: the file asks to pause ${DATASETS.street2}; the same comment is edited`, pullRequest);
 await step('Merge: the pause is sent, before anything else');
 const requests = emulator.calls();
+const count = (end: string) => requests.filter((r) => r.path.endsWith(end)).length;
 console.log(
-  `\nThe emulator received ${requests.length} requests; ${requests.filter((r) => r.path.endsWith('/approve/')).length} approve, ${requests.filter((r) => r.path.endsWith('/pause/')).length} pause.`,
+  `\nThe emulator received ${requests.length} requests (${count('/approve/')} approve, ${count('/pause/')} pause, ${count('/file-upload-url/')} upload targets) and ${emulator.storageRequests.length} files on its storage targets.`,
 );
 await stop(0);

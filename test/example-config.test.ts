@@ -78,6 +78,8 @@ describe('its step, run over a checkout with the example config', () => {
       `datasets/images/${DATASETS.street}`,
       'datasets/images/tmp',
       `datasets/lidar/${DATASETS.lidar}`,
+      // Avala has no dataset for it yet: the apply uploads it.
+      'datasets/images/street-2026-w49',
     ]) {
       await mkdir(join(ws, dir), { recursive: true });
       await writeFile(join(ws, dir, '0001.jpg'), 'x');
@@ -90,18 +92,19 @@ describe('its step, run over a checkout with the example config', () => {
     return fx.run({ ...inputs, 'api-key': KEYS.pro }, { GITHUB_WORKSPACE: ws, ...env });
   };
 
-  it('plans on the pull request, applies on the push, and a re-run changes nothing', async () => {
+  it('plans on the pull request, applies on the push (uploading what Avala lacks), and a re-run changes nothing', async () => {
     // The project the file adopts, made by hand in Avala.
     fx.emu.addProject({ uid: '61e18534-a40d-63f6-c938-668877660042', name: 'Lot by hand', status: 'active' });
     const plan = await step({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/1/merge' });
     expect(plan.exitCode, plan.stdout).toBe(0);
     expect(logLines(plan)).toContain(
-      'Would start 2 billable projects (2 create and approve) and stop 0. 1 unchanged, 0 not uploaded yet, 2 skipped, 0 failed.',
+      'Would upload 1 dataset (1 file, 1 B), start 3 billable projects (3 create and approve) and stop 0. 1 unchanged, 0 not uploaded yet, 2 skipped, 0 failed.',
     );
     expect(fx.emu.calls('POST')).toEqual([]);
     const apply = await step({});
     expect(apply.exitCode, apply.stdout).toBe(0);
-    expect(apply.outputs['created-uids']?.split('\n')).toHaveLength(2);
+    expect(apply.outputs['created-uids']?.split('\n')).toHaveLength(3);
+    expect(apply.outputs['uploaded-datasets']).toBe('datasets/images/street-2026-w49');
     fx.emu.requests.length = 0;
     const again = await step({ GITHUB_EVENT_NAME: 'schedule' });
     expect(again.outputs.changed).toBe('false');
