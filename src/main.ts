@@ -2,7 +2,6 @@ import { type Common, requestBounds } from './actions/common.ts';
 import { type Job, prepareJob } from './actions/registry.ts';
 import { AvalaClient } from './api/client.ts';
 import { type FetchLike, HttpClient, type RequestRecord } from './api/http.ts';
-import { StorageClient } from './api/storage.ts';
 import { redact } from './api/text.ts';
 import { createFetch } from './api/transport.ts';
 import type { Project } from './api/types.ts';
@@ -30,9 +29,9 @@ export async function run(runner: Runner = githubRunner(), options: { signals?: 
   const hide: Hide = (text) => redact(redact(text, apiKey), githubToken);
   let job: Job | undefined;
   let http: HttpClient | undefined;
-  let storage: StorageClient | undefined;
+  let api: AvalaClient | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    cancel(runner, signal, http?.inFlight, storage?.activity?.());
+    cancel(runner, signal, http?.inFlight, api?.uploading?.());
     options.signals?.exit(1);
   };
   options.signals?.once('SIGTERM', onSignal).once('SIGINT', onSignal);
@@ -53,9 +52,9 @@ export async function run(runner: Runner = githubRunner(), options: { signals?: 
       log: { info: runner.info, debug: runner.debug },
       onRequest: (record) => requests.push(record),
     });
-    // The upload targets' client: the same bounds and proxy, and no key.
-    storage = new StorageClient(bounds);
-    const result = await job.run(new AvalaClient(http, storage), runner);
+    // Upload targets get the same bounds and proxy, and no key.
+    api = new AvalaClient(http, bounds);
+    const result = await job.run(api, runner);
     const items = result.items ?? [];
     const failed = items.filter((item) => item.error !== undefined);
     // One item that failed is said by its error line alone; a run of several says its counts too.

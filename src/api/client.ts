@@ -1,7 +1,7 @@
 import { AvalaError } from './errors.ts';
 import type { HttpClient, Recovery } from './http.ts';
 import { parseDataset, parsePage, parseProject } from './shapes.ts';
-import type { StorageClient } from './storage.ts';
+import type { StorageOptions } from './storage.ts';
 import type { CloneRequest, Dataset, DatasetRef, Page, Project, Transition } from './types.ts';
 import { UploadApi } from './uploads.ts';
 
@@ -28,11 +28,14 @@ export interface ListQuery {
 /** The Avala projects API: knows paths, bodies and shapes, nothing of GitHub. */
 export class AvalaClient {
   readonly #http: HttpClient;
-  /** The upload protocol's Avala requests; its file requests go to `storage`, which holds no key. */
+  /** The upload protocol's Avala requests; its file requests go to a StorageClient, which holds no key. */
   readonly uploads: UploadApi;
-  readonly storage: StorageClient | undefined;
+  /** How that StorageClient sends: the same bounds and proxy as Avala's requests, without the key. */
+  readonly storage: StorageOptions | undefined;
+  /** The upload under way, as a canceled run names it; set by whoever uploads. */
+  uploading: (() => string) | undefined;
 
-  constructor(http: HttpClient, storage?: StorageClient) {
+  constructor(http: HttpClient, storage?: StorageOptions) {
     this.#http = http;
     this.uploads = new UploadApi(http);
     this.storage = storage;

@@ -63,8 +63,6 @@ export interface StorageOptions {
 /** POSTs files to presigned targets. It holds no credential: a target is presigned. */
 export class StorageClient {
   readonly #o: StorageOptions;
-  /** The upload under way, as a canceled run names it; set by whoever uploads. */
-  activity: (() => string) | undefined;
 
   constructor(options: StorageOptions) {
     this.#o = options;

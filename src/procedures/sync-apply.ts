@@ -14,7 +14,8 @@ import type { Reporter } from './reporter.ts';
 import { describeProject, type ItemResult, PartialFailure, type Planned, type ProcedureResult } from './result.ts';
 import { type ApplyOptions, callOf, type Step } from './sync-plan.ts';
 import { blockedCall, change, create, fields } from './sync-steps.ts';
-import { runUpload, scanText, type UploadSettings } from './sync-upload.ts';
+import type { UploadSettings } from './sync-upload.ts';
+import { scanText } from './upload-text.ts';
 import { type Waited, waitForDatasets } from './wait.ts';
 
 // Rule 39's order: what saves money first, and a slow upload delays no status change.
@@ -64,6 +65,8 @@ export async function applySteps(
       }
       try {
         if (step.planned === 'upload' && !s.dryRun) {
+          // The upload's code is loaded only by a run that uploads.
+          const { runUpload } = await import('./sync-upload.ts');
           const dataset = await report.group(title(step, s), () =>
             runUpload(step, { ...(s.upload as UploadSettings), retries: s.retries ?? 0 }, api, report.info),
           );

@@ -2,7 +2,7 @@
 import type { Project } from '../api/types.ts';
 import type { ItemResult, Line, Planned } from './result.ts';
 import { type Step, type Tally, tally } from './sync-plan.ts';
-import { uploadLine, uploadsPhrase } from './sync-upload.ts';
+import { uploadLine, uploadsPhrase } from './upload-text.ts';
 
 /** Lines of one kind a plan lists one by one; past this, a count. Stops are always listed whole. */
 const MAX_LINES = 50;

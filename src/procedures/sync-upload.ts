@@ -10,11 +10,9 @@ import { AvalaError } from '../api/errors.ts';
 import type { Dataset } from '../api/types.ts';
 import { type DirUpload, type UploadSettings, uploadDirectory } from '../upload/directory.ts';
 import { UploadError } from '../upload/errors.ts';
-import { count, formatBytes } from '../upload/progress.ts';
 import { type DirScan, scanDirectory } from '../upload/scan.ts';
 import { decide } from './desired.ts';
 import type { Lookups } from './lookup.ts';
-import type { Line } from './result.ts';
 import type { Step } from './sync-plan.ts';
 
 export type { UploadSettings } from '../upload/directory.ts';
@@ -81,33 +79,4 @@ export function runUpload(
   log: (message: string) => void,
 ): Promise<Dataset> {
   return uploadDirectory(uploadOf(step), s, api, log);
-}
-
-/** `1,204 files, 2.1 GB; 3 skipped; 2 Git LFS files`: what a plan says of a directory to upload. */
-export function scanText(scan: DirScan): string {
-  const skipped = scan.skipped > 0 ? `; ${scan.skipped} skipped: hidden or symbolic links` : '';
-  const lfs = scan.pointers > 0 ? `; ${count(scan.pointers, 'Git LFS file')}, fetched first` : '';
-  return `${count(scan.files.length, 'file')}, ${formatBytes(scan.bytes)}${skipped}${lfs}`;
-}
-
-/** The first sentence's `Would upload 3 datasets (1,204 files, 2.1 GB), ` part; '' when none. */
-export function uploadsPhrase(steps: readonly Step[], verb = 'Would upload'): string {
-  const uploads = steps.filter((step) => step.planned === 'upload' && step.scan);
-  if (uploads.length === 0) return '';
-  const files = uploads.reduce((n, step) => n + (step.scan?.files.length ?? 0), 0);
-  const bytes = uploads.reduce((n, step) => n + (step.scan?.bytes ?? 0), 0);
-  return `${verb} ${uploads.length === 1 ? '1 dataset' : `${uploads.length} datasets`} (${count(files, 'file')}, ${formatBytes(bytes)})`;
-}
-
-/** A plan line for a directory to upload. */
-export function uploadLine(step: Step, template: Line): Line {
-  const verb = step.approve ? 'create and approve' : 'create';
-  return [
-    'Upload ',
-    { code: step.item.input },
-    ` (${scanText(step.scan as DirScan)}), then ${verb} `,
-    { code: step.item.name },
-    ' from template ',
-    ...template,
-  ];
 }

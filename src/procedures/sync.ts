@@ -16,7 +16,7 @@ import { capsError, deferOverMax } from './sync-caps.ts';
 import { checkTemplates, findOrphans, type Held, readHoldings } from './sync-holdings.ts';
 import { type ApplyOptions, planStep, type Step, type SyncItem } from './sync-plan.ts';
 import { doneHeadline, lineText, planHeadline, planLines, templateNames } from './sync-report.ts';
-import { ownerProblem, planUploads, type UploadSettings } from './sync-upload.ts';
+import type { UploadSettings } from './sync-upload.ts';
 
 export type { DirItem, Kind, SyncItem } from './sync-plan.ts';
 
@@ -47,12 +47,14 @@ export async function sync(s: SyncOptions, api: AvalaClient, report: Reporter): 
     // A failure every item would meet alike (a key refused, another origin) stops the run before any change.
     return stopped(s, error);
   }
-  const planned = await planUploads(
-    s.items.map((item, i) => planStep(item, held.found[i] ?? {})),
-    s.upload,
-  );
-  const owner = ownerProblem(planned, s.owner, held.lookups);
-  if (owner) return failedAlike(s, owner);
+  let planned = s.items.map((item, i) => planStep(item, held.found[i] ?? {}));
+  if (s.upload) {
+    // Loaded only by a run that may upload: the others need not pay for its code at start-up.
+    const { ownerProblem, planUploads } = await import('./sync-upload.ts');
+    planned = await planUploads(planned, s.upload);
+    const owner = ownerProblem(planned, s.owner, held.lookups);
+    if (owner) return failedAlike(s, owner);
+  }
   const steps = deferOverMax(planned, s.maxNew, s.dryRun);
   const orphans =
     held.lookups.listed && s.orphanSlug

@@ -5,11 +5,13 @@
  */
 import { join } from 'node:path';
 import type { AvalaClient } from '../api/client.ts';
+import { StorageClient } from '../api/storage.ts';
 import type { Dataset } from '../api/types.ts';
+import { count, formatBytes } from '../procedures/upload-text.ts';
 import { UploadError } from './errors.ts';
 import { sendFiles } from './files.ts';
 import { type LfsSettings, pullLfs } from './lfs.ts';
-import { count, formatBytes, Progress } from './progress.ts';
+import { Progress } from './progress.ts';
 import { type DirScan, scanDirectory } from './scan.ts';
 
 /** How a run uploads: where the checkout is, how many files at once, and Git LFS's credentials. */
@@ -35,14 +37,14 @@ export async function uploadDirectory(
   api: AvalaClient,
   log: (message: string) => void,
 ): Promise<Dataset> {
-  const { storage } = api;
-  if (!storage) throw new Error('No storage client: the action was built without one.');
+  if (!api.storage) throw new Error('No storage options: the client was made without them.');
+  const storage = new StorageClient(api.storage);
   const scan = u.scan.pointers > 0 ? await fetchLfs(u, s) : u.scan;
   const progress = new Progress(u.dir, scan.files.length, scan.bytes, log);
   progress.start(
     `as dataset ${u.owner}/${u.slug} (${u.dataType}), ${Math.min(s.workers, scan.files.length)} at a time`,
   );
-  storage.activity = () => progress.describe();
+  api.uploading = () => progress.describe();
   try {
     await sendFiles(
       scan.files,
@@ -52,7 +54,7 @@ export async function uploadDirectory(
       progress,
     );
   } finally {
-    storage.activity = undefined;
+    api.uploading = undefined;
   }
   const { seconds, said } = progress.stop();
   const dataset = await api.uploads.createDataset({ name: u.slug, slug: u.slug, dataType: u.dataType, owner: u.owner });

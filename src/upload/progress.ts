@@ -3,6 +3,8 @@
  * starts, a progress line at most every 10 s, a line when it ends; never one
  * per file but a failed one.
  */
+import { count, formatBytes } from '../procedures/upload-text.ts';
+
 const EVERY_MS = 10_000;
 
 export class Progress {
@@ -48,20 +50,4 @@ export class Progress {
     const rate = seconds > 0 ? `, ${formatBytes(this.bytesSent / seconds)}/s` : '';
     return `${this.filesDone} of ${count(this.#files, 'file')} and ${formatBytes(this.bytesSent)} of ${formatBytes(this.#bytes)} sent${rate}`;
   }
-}
-
-export function count(n: number, one: string): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : `${one}s`}`;
-}
-
-/** Bytes as a person reads them, in powers of 1,000 as storage is sold: `2.1 GB`. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return unit === 0 ? `${Math.round(value)} B` : `${value.toFixed(1)} ${units[unit]}`;
 }

@@ -6,8 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guessType, multipartForm } from '../../src/api/form.ts';
 import { targetProblem } from '../../src/api/storage.ts';
 import { parseTarget } from '../../src/api/uploads.ts';
-import { scanText } from '../../src/procedures/sync-upload.ts';
-import { formatBytes } from '../../src/upload/progress.ts';
+import { formatBytes, scanText } from '../../src/procedures/upload-text.ts';
 import { pointerSize, scanDirectory } from '../../src/upload/scan.ts';
 
 const BASE = new URL('https://api.avala.ai/api/v1');
