@@ -109,6 +109,11 @@ export class Emulator {
   }
 
   /** Requests to storage targets, apart from the API's: what a test checks no key ever reached. */
+  /** The most storage requests handled at once since the last reset. */
+  get storagePeak(): number {
+    return this.#storage.peak;
+  }
+
   get storageRequests(): StorageRequest[] {
     return this.#storage.requests;
   }
@@ -126,6 +131,7 @@ export class Emulator {
   reset(): void {
     this.requests.length = 0;
     this.storageRequests.length = 0;
+    this.#storage.peak = 0;
     this.#faults.clear();
     this.#windows.clear();
     this.#store.reset();

@@ -46,6 +46,9 @@ const CODES: Record<number, string> = {
 
 export class Storage {
   readonly requests: StorageRequest[] = [];
+  /** Requests being handled now, and the most at once since the last reset: what a client's concurrency shows. */
+  active = 0;
+  peak = 0;
   readonly #uploads: Uploads;
   readonly #faults: FaultQueue;
   readonly #connectionOf: (req: IncomingMessage) => number;
@@ -67,6 +70,11 @@ export class Storage {
       bytes: 0,
     };
     this.requests.push(record);
+    this.active += 1;
+    this.peak = Math.max(this.peak, this.active);
+    res.on('close', () => {
+      this.active -= 1;
+    });
     // Claimed on arrival: whatever happens to this request, its target is spent.
     const target = this.#uploads.claim(tokenOf(path));
     const fault = this.#faults.take(method, path, { storage: true });

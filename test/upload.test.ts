@@ -344,3 +344,51 @@ describe('a canceled upload', () => {
     expect(creates()).toEqual([]);
   });
 });
+
+describe('with a config file', () => {
+  it('uploads each kind as its data-type, upload-workers files at once', async () => {
+    const files: Record<string, string> = { 'datasets/lidar/lot-9/calibration.json': '{}' };
+    for (let i = 0; i < 12; i++) files[`datasets/images/day-9/${String(i).padStart(4, '0')}.jpg`] = 'j'.repeat(200_000);
+    const config = [
+      'owner: acme',
+      'upload: true',
+      'upload-workers: 3',
+      'kinds:',
+      '  - { dirs: [datasets/images/*], data-type: image, template: 770a9600-a40d-63f6-c938-668877660000 }',
+      '  - { dirs: [datasets/lidar/*], data-type: lidar, template: 770a9600-a40d-63f6-c938-668877660002 }',
+    ].join('\n');
+    const ws = await checkout({ ...files, '.github/avala-projects.yml': `${config}\n` });
+    // Each file waits 100 ms at the target, so that the files of one directory overlap as much as they may.
+    fx.emu.inject({ path: '/__storage/', times: 12, fault: { kind: 'delay', ms: 100 } });
+    const r = await fx.run({ config: '.github/avala-projects.yml', mode: 'apply' }, { GITHUB_WORKSPACE: ws });
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(r.stdout).toContain(
+      'Uploading datasets/images/day-9: 12 files, 2.4 MB, as dataset acme/day-9 (image), 3 at a time.',
+    );
+    expect(fx.emu.storagePeak).toBe(3);
+    expect([dataset('day-9')?.data_type, dataset('lot-9')?.data_type]).toEqual(['image', 'lidar']);
+    expect(r.outputs['uploaded-datasets']).toBe('datasets/images/day-9\ndatasets/lidar/lot-9');
+  });
+
+  it('refuses upload and data-type inputs beside it', async () => {
+    const ws = await checkout({ '.github/avala-projects.yml': 'owner: acme\nkinds: []\n' });
+    const r = await fx.run({ config: '.github/avala-projects.yml', upload: 'true' }, { GITHUB_WORKSPACE: ws });
+    expect(r.outputs['error-code']).toBe('invalid-input');
+    expect(r.stdout).toContain('Invalid upload: with config, .github/avala-projects.yml says it');
+  });
+});
+
+describe('a dataset uploaded and not ready in time', () => {
+  it('fails its item with dataset-not-ready, is still listed as uploaded, and the next run clones onto it', async () => {
+    const ws = await checkout({ 'datasets/slow/a.jpg': 'a' });
+    fx.emu.uploads.readiness = { reads: 3 };
+    const r = await run(ws, { mode: 'apply', 'wait-for-dataset': '1' });
+    expect(results(r)[0]?.error_code).toBe('dataset-not-ready');
+    expect(r.outputs['uploaded-datasets']).toBe('datasets/slow');
+    expect(r.outputs['missing-datasets']).toBe('');
+    const next = await run(ws, { mode: 'apply', 'wait-for-dataset': '5' });
+    expect(next.exitCode, next.stdout).toBe(0);
+    expect(next.outputs.created).toBe('true');
+    expect(presigns()).toHaveLength(1);
+  });
+});
