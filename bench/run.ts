@@ -8,7 +8,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -306,6 +306,75 @@ async function batch(): Promise<{ samples: Sample[]; floorMs: number; throttled:
   return { samples, floorMs: (Math.ceil(40 / 30) - 1) * 10_000, throttled };
 }
 
+/**
+ * Uploads. Each run uploads a directory of its own, hard links to the same files (which the action reads as
+ * the regular files they are), so that no run finds the dataset of another.
+ */
+const uploads = join(root, 'uploads');
+async function linkedCheckout(source: string, name: string): Promise<{ ws: string; dir: string }> {
+  const ws = join(uploads, name);
+  const dir = join(ws, 'datasets', name);
+  await mkdir(dir, { recursive: true });
+  for (const file of await readdir(source)) await link(join(source, file), join(dir, file));
+  return { ws, dir };
+}
+async function sourceOf(name: string, count: number, write: (file: string) => Promise<void>): Promise<string> {
+  const dir = join(uploads, name);
+  await mkdir(dir, { recursive: true });
+  for (let i = 0; i < count; i++) await write(join(dir, `${String(i).padStart(5, '0')}.bin`));
+  return dir;
+}
+const uploadInputs = {
+  'api-key': KEYS.pro,
+  template: TEMPLATES.image,
+  'dataset-dirs': 'datasets/*',
+  owner: 'acme',
+  upload: 'true',
+  'data-type': 'image',
+  approve: 'true',
+  mode: 'apply',
+};
+
+/** Runs of the action and the bare protocol script, alternating, each over a fresh directory of `source`'s files. */
+async function uploadCompare(source: string, runs: number): Promise<{ action: Sample[]; bare: Sample[] }> {
+  const out = { action: [] as Sample[], bare: [] as Sample[] };
+  for (let i = 0; i < runs; i++) {
+    const order: Array<'action' | 'bare'> = i % 2 === 0 ? ['action', 'bare'] : ['bare', 'action'];
+    for (const side of order) {
+      const { ws, dir } = await linkedCheckout(source, `u-${side}-${basenameOf(source)}-${i}`);
+      const script = side === 'action' ? DIST : join(here, 'bare', 'upload.mjs');
+      out[side].push(await once(script, uploadInputs, [], { GITHUB_WORKSPACE: ws, BENCH_DIR: dir }));
+      await rm(ws, { recursive: true, force: true });
+    }
+  }
+  return out;
+}
+const basenameOf = (path: string) => path.split('/').at(-1) ?? '';
+
+// A dataset made by an upload is ready at its first read: both sides then wait the same one second for it.
+emulator.uploads.readiness = { afterMs: 0 };
+const megabyte = Buffer.alloc(1024 * 1024, 7);
+const small200 = await sourceOf('m200', 200, (file) => writeFile(file, megabyte));
+const huge = await sourceOf('g2', 2, async (file) => {
+  // Sparse: 1 GB read from disk in no time, so the figure is the action's memory, not the disk's speed.
+  const handle = await open(file, 'w');
+  await handle.truncate(1024 ** 3);
+  await handle.close();
+});
+const many = join(uploads, 'many', 'datasets', 'k20000');
+await mkdir(many, { recursive: true });
+for (let i = 0; i < 20_000; i++) await writeFile(join(many, `${String(i).padStart(5, '0')}.json`), '{"label":"x"}'.repeat(20));
+const uploadRuns = {
+  u: await uploadCompare(small200, 3),
+  u2: await uploadCompare(huge, 2),
+};
+const planned = { action: [] as Sample[], bare: [] as Sample[] };
+for (let i = 0; i < 5; i++) {
+  const env = { GITHUB_WORKSPACE: join(uploads, 'many'), BENCH_DIR: many };
+  planned.action.push(await once(DIST, { ...uploadInputs, mode: 'plan' }, [], env));
+  planned.bare.push(await once(join(here, 'bare', 'walk.mjs'), {}, [], env));
+}
+
 const results = {
   a: await compare('a'),
   a2: await compare('a2'),
@@ -327,6 +396,11 @@ await rm(root, { recursive: true, force: true });
 
 type Row = [string, string, string, string, string, string];
 const rows: Row[] = [];
+/** Sets the last row's note. */
+const noteLast = (note: string) => {
+  const at = rows.at(-1);
+  if (at) at[5] = note;
+};
 const ms = (v: number) => `${v.toFixed(0)} ms`;
 const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;
 function row(label: string, action: number, bare: number, format: (v: number) => string, target: number | undefined) {
@@ -404,6 +478,35 @@ if (last) {
   last[2] = `${ms(batched.floorMs)} (limit)`;
   last[5] = `${batched.throttled} × 429 in ${batched.samples.length} runs (target 0)${batched.throttled === 0 ? ' ✓' : ' ✗'}`;
 }
+
+row(
+  'u. upload of 200 files of 1 MB, 8 at once, to the clone: wall time',
+  med(uploadRuns.u.action, 'ms'),
+  med(uploadRuns.u.bare, 'ms'),
+  ms,
+  1.25,
+);
+noteLast('paced at 20 Avala requests a second on both sides; 3 runs a side');
+// The name lookup, the dataset read, 200 presigns, the create, one readiness read, the clone and its approve.
+requestsRow('u. upload of 200 files: Avala requests', uploadRuns.u.action, 'requests', 206);
+const hugePeak = Math.max(...uploadRuns.u2.action.map((sample) => sample.rssKb));
+rows.push([
+  'u2. upload of two 1 GB files: highest peak RSS of 2 runs',
+  mb(hugePeak),
+  mb(Math.max(...uploadRuns.u2.bare.map((sample) => sample.rssKb))),
+  '',
+  hugePeak <= 150 * 1024 ? '≤ 150 MB ✓' : '≤ 150 MB ✗',
+  'files streamed, never held whole',
+]);
+const planMs = med(planned.action, 'ms');
+rows.push([
+  'u3. plan of a directory of 20,000 small files: wall time',
+  ms(planMs),
+  ms(med(planned.bare, 'ms')),
+  `${(planMs / med(planned.bare, 'ms')).toFixed(2)}×`,
+  planMs < 2000 ? '< 2 s ✓' : '< 2 s ✗',
+  'the action with its requests; the floor lists and sizes the files',
+]);
 
 const endlessPeak = Math.max(...endless.map((sample) => sample.rssKb));
 rows.push([

@@ -131,6 +131,8 @@ export class Emulator {
   reset(): void {
     this.requests.length = 0;
     this.storageRequests.length = 0;
+    // A request a test left hanging (a stall) is not the next test's.
+    this.#storage.active.clear();
     this.#storage.peak = 0;
     this.#faults.clear();
     this.#windows.clear();

@@ -47,7 +47,7 @@ const CODES: Record<number, string> = {
 export class Storage {
   readonly requests: StorageRequest[] = [];
   /** Requests being handled now, and the most at once since the last reset: what a client's concurrency shows. */
-  active = 0;
+  readonly active = new Set<StorageRequest>();
   peak = 0;
   readonly #uploads: Uploads;
   readonly #faults: FaultQueue;
@@ -70,11 +70,9 @@ export class Storage {
       bytes: 0,
     };
     this.requests.push(record);
-    this.active += 1;
-    this.peak = Math.max(this.peak, this.active);
-    res.on('close', () => {
-      this.active -= 1;
-    });
+    this.active.add(record);
+    this.peak = Math.max(this.peak, this.active.size);
+    res.on('close', () => this.active.delete(record));
     // Claimed on arrival: whatever happens to this request, its target is spent.
     const target = this.#uploads.claim(tokenOf(path));
     const fault = this.#faults.take(method, path, { storage: true });

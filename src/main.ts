@@ -53,7 +53,7 @@ export async function run(runner: Runner = githubRunner(), options: { signals?: 
       onRequest: (record) => requests.push(record),
     });
     // Upload targets get the same bounds and proxy, and no key.
-    api = new AvalaClient(http, bounds);
+    api = new AvalaClient(http, { ...bounds, env: runner.env });
     const result = await job.run(api, runner);
     const items = result.items ?? [];
     const failed = items.filter((item) => item.error !== undefined);

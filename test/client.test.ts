@@ -165,6 +165,23 @@ describe('HttpClient', () => {
     for (const wait of h.waits) expect(wait).toBeLessThanOrEqual(1000);
   });
 
+  it("keeps to 20 requests a second when several wait at once, as an upload's files do", async () => {
+    const http = new HttpClient({
+      baseUrl: new URL(emu.url),
+      apiKey: KEYS.pro,
+      userAgent: 'test-agent/1',
+      timeoutMs: 5000,
+      retries: 0,
+      log: { info: () => undefined },
+    });
+    const api = new AvalaClient(http);
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 60 }, () => api.dataset({ uid: 'd-1' })));
+    // 20, then 20 a second later, then the last 20: the 40 that wait must not all leave when the first slot frees.
+    expect(performance.now() - started).toBeGreaterThan(1950);
+    expect(emu.calls('GET')).toHaveLength(60);
+  });
+
   it('reads datasets by uid and by owner/slug, and slices by owner/slug; 404 is none', async () => {
     const { api } = client();
     const bySlug = await api.dataset({ owner: 'acme', slug: 'street-2026-w47' });

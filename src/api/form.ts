@@ -28,7 +28,8 @@ export class FileChanged extends Error {
 export interface Form {
   contentType: string;
   length: number;
-  body: ReadableStream<Uint8Array>;
+  /** Pulled a chunk at a time by whoever sends it, so a file is read no faster than the socket takes it. */
+  body: AsyncGenerator<Uint8Array>;
   /** Why the body failed, once it has: the file changed, or could not be read. */
   readonly failure: Error | undefined;
 }
@@ -46,50 +47,42 @@ export function multipartForm(
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   let failure: Error | undefined;
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
-  let read = 0;
-  let stage: 'head' | 'file' | 'tail' | 'done' = 'head';
-  const close = () => handle?.close().catch(() => undefined);
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        if (stage === 'head') {
-          handle = await open(file.abs, 'r');
-          stage = 'file';
-          return controller.enqueue(head);
+  // Only the file's own failures are the form's: an abort thrown into the generator is the sender's.
+  const fail = (error: unknown): Error => {
+    failure = error instanceof Error ? error : new Error(String(error));
+    return failure;
+  };
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    yield head;
+    const handle = await open(file.abs, 'r').catch((error: unknown) => {
+      throw fail(error);
+    });
+    try {
+      for (let read = 0; ; ) {
+        const want = Math.min(CHUNK, file.size - read);
+        // One byte past the declared size tells a file that grew from one that did not.
+        const buffer = Buffer.allocUnsafe(want === 0 ? 1 : want);
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, read).catch((error: unknown) => {
+          throw fail(error);
+        });
+        if (want === 0) {
+          if (bytesRead > 0) throw fail(new FileChanged('it grew while it was read'));
+          break;
         }
-        if (stage === 'file') {
-          const want = Math.min(CHUNK, file.size - read);
-          // One byte past the declared size tells a file that grew from one that did not.
-          const buffer = Buffer.allocUnsafe(want === 0 ? 1 : want);
-          const { bytesRead } = await (handle as NonNullable<typeof handle>).read(buffer, 0, buffer.length, read);
-          if (want === 0) {
-            if (bytesRead > 0) throw new FileChanged('it grew while it was read');
-            stage = 'tail';
-            await close();
-            return controller.enqueue(tail);
-          }
-          if (bytesRead === 0) throw new FileChanged('it shrank while it was read');
-          read += bytesRead;
-          onBytes(bytesRead);
-          return controller.enqueue(buffer.subarray(0, bytesRead));
-        }
-        stage = 'done';
-        controller.close();
-      } catch (error) {
-        failure = error instanceof Error ? error : new Error(String(error));
-        await close();
-        controller.error(failure);
+        if (bytesRead === 0) throw fail(new FileChanged('it shrank while it was read'));
+        read += bytesRead;
+        onBytes(bytesRead);
+        yield buffer.subarray(0, bytesRead);
       }
-    },
-    async cancel() {
-      await close();
-    },
-  });
+    } finally {
+      await handle.close();
+    }
+    yield tail;
+  }
   return {
     contentType: `multipart/form-data; boundary=${boundary}`,
     length: head.length + file.size + tail.length,
-    body,
+    body: chunks(),
     get failure() {
       return failure;
     },

@@ -5,9 +5,7 @@ export type FetchLike = (
   init: {
     method: string;
     headers: Record<string, string>;
-    /** A JSON text to Avala; a streamed form to a storage target, which needs `duplex`. */
-    body?: string | ReadableStream<Uint8Array>;
-    duplex?: 'half';
+    body?: string;
     redirect: 'manual';
     signal: AbortSignal;
   },

@@ -4,11 +4,16 @@
  * with it, it must be a storage host the allow-list names, a redirect is an
  * answer and never followed, and a request fails when no byte has moved for
  * `timeout` (a large file may take far longer than that as a whole).
+ *
+ * undici's request() rather than fetch(): fetch keeps every chunk of a
+ * streamed request body in memory until the request ends (nodejs/undici#4058),
+ * which for a 1 GB file is 1 GB.
  */
-import { readBody } from './decode.ts';
+import { Readable } from 'node:stream';
+import { type Dispatcher, EnvHttpProxyAgent, request } from 'undici';
 import { type FormFile, multipartForm } from './form.ts';
-import type { FetchLike } from './http-types.ts';
 import { oneLine, shorten } from './text.ts';
+import { PROXY_VARIABLES } from './transport.ts';
 
 /** Storage hosts a presigned target may be on, beside base-url's own host name. */
 const STORAGE_SUFFIXES = ['.amazonaws.com', '.storage.googleapis.com', '.blob.core.windows.net'];
@@ -57,15 +62,19 @@ export interface StorageOptions {
   /** The longest no byte may move, either way, before the request is given up. */
   timeoutMs: number;
   userAgent: string;
-  fetch?: FetchLike;
+  /** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read, as for Avala's requests. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** POSTs files to presigned targets. It holds no credential: a target is presigned. */
 export class StorageClient {
   readonly #o: StorageOptions;
+  readonly #dispatcher: Dispatcher | undefined;
 
   constructor(options: StorageOptions) {
     this.#o = options;
+    const env = options.env ?? {};
+    this.#dispatcher = PROXY_VARIABLES.some((name) => env[name]) ? new EnvHttpProxyAgent() : undefined;
   }
 
   /** One attempt; never throws for what the target or the network did, only reports it. */
@@ -92,24 +101,27 @@ export class StorageClient {
     const abort = () => ac.abort();
     stop.addEventListener('abort', abort, { once: true });
     const form = multipartForm(fields, file, moved);
-    const fetch = this.#o.fetch ?? (globalThis.fetch as FetchLike);
     try {
-      const response = await fetch(url, {
+      const response = await request(url, {
         method: 'POST',
         // Only what a browser's form post carries: no Avala key, no token, whatever the target's host.
         headers: {
-          'Content-Type': form.contentType,
-          'Content-Length': String(form.length),
-          'User-Agent': this.#o.userAgent,
+          'content-type': form.contentType,
+          'content-length': String(form.length),
+          'user-agent': this.#o.userAgent,
         },
-        body: form.body,
-        duplex: 'half',
-        redirect: 'manual',
+        // Byte mode, a little ahead: one chunk read while the one before is on the wire, never the file.
+        body: Readable.from(form.body, { objectMode: false, highWaterMark: 64 * 1024 }),
         signal: ac.signal,
+        // The watchdog bounds the request; undici's own timers count from its start, which a large file outlasts.
+        headersTimeout: 0,
+        bodyTimeout: 0,
+        ...(this.#dispatcher ? { dispatcher: this.#dispatcher } : {}),
       });
       watchdog.refresh();
-      const text = (await readBody(response, MAX_ANSWER_BYTES)) ?? '';
-      const { status } = response;
+      const text = await answerText(response.body);
+      const status = response.statusCode;
+      const retryAfter = response.headers['retry-after'];
       if (status >= 200 && status < 300) return { ok: true, status };
       const where = status >= 300 && status < 400 ? `a redirect, not followed` : s3Error(text);
       return {
@@ -117,7 +129,7 @@ export class StorageClient {
         status,
         retryable: RETRYABLE.has(status),
         quota: status === 413,
-        retryAfter: response.headers.get('retry-after'),
+        retryAfter: Array.isArray(retryAfter) ? (retryAfter[0] ?? null) : (retryAfter ?? null),
         detail: `the storage target answered ${status}${where ? `: ${where}` : ''}`,
       };
     } catch (error) {
@@ -135,6 +147,21 @@ export class StorageClient {
       stop.removeEventListener('abort', abort);
     }
   }
+}
+
+/** What a target answered, at most MAX_ANSWER_BYTES of it; the rest is not read. */
+async function answerText(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    bytes += chunk.length;
+    if (bytes > MAX_ANSWER_BYTES) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES).toString('utf8');
 }
 
 /** S3's `<Code>` and `<Message>`, the part of its XML a person needs, as one bounded line. */

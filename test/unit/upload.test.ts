@@ -118,7 +118,11 @@ describe('a directory read for an upload', () => {
 });
 
 describe('the form posted to a target', () => {
-  const read = async (body: ReadableStream<Uint8Array>) => Buffer.from(await new Response(body).arrayBuffer());
+  const read = async (body: AsyncIterable<Uint8Array>) => {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of body) chunks.push(chunk);
+    return Buffer.concat(chunks);
+  };
 
   it('is the fields in order, then the file, exactly as long as it says', async () => {
     const file = join(root, 'form.jpg');
