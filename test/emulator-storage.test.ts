@@ -249,10 +249,10 @@ describe('storage targets', () => {
         expect(readMidway).toBeLessThan(size);
         // Node's own HTTP server peaks about 80 MB above its start on such a body whatever is done with it: V8
         // collects socket buffers once 64 MB of them are garbage. So the bounds: far less than the body, and
-        // nothing more for its second half.
+        // little more for its second half than one such collection's slack (a body held would add 100 MB).
         const end = await peak();
         expect(end - before).toBeLessThan(size / 2);
-        expect(end - peakMidway).toBeLessThan(25 * MB);
+        expect(end - peakMidway).toBeLessThan(40 * MB);
       } finally {
         child.kill();
       }

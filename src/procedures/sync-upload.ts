@@ -18,17 +18,16 @@ import type { Step } from './sync-plan.ts';
 export type { UploadSettings } from '../upload/directory.ts';
 
 /** The directories Avala has no dataset for, read from the checkout: each an upload, or why it cannot be one. */
-export async function planUploads(steps: Step[], upload: UploadSettings | undefined): Promise<Step[]> {
+export function planUploads(steps: Step[], upload: UploadSettings | undefined): Step[] {
   if (!upload) return steps;
   const out: Step[] = [];
-  // One directory at a time: each read is parallel within, and many at once would exhaust file handles.
   for (const step of steps) {
     const { kind } = step.item;
     if (step.planned !== 'not-uploaded' || !kind) {
       out.push(step);
       continue;
     }
-    const scan = await scanDirectory(join(upload.workspace, step.item.input), step.item.input);
+    const scan = scanDirectory(join(upload.workspace, step.item.input), step.item.input);
     const decision = decide('none', step.item.desired, kind.approve);
     const approve = decision.step === 'create' && decision.approve;
     if (scan.problem) {

@@ -51,7 +51,7 @@ export async function sync(s: SyncOptions, api: AvalaClient, report: Reporter): 
   if (s.upload) {
     // Loaded only by a run that may upload: the others need not pay for its code at start-up.
     const { ownerProblem, planUploads } = await import('./sync-upload.ts');
-    planned = await planUploads(planned, s.upload);
+    planned = planUploads(planned, s.upload);
     const owner = ownerProblem(planned, s.owner, held.lookups);
     if (owner) return failedAlike(s, owner);
   }

@@ -75,7 +75,7 @@ async function fetchLfs(u: DirUpload, s: UploadSettings): Promise<DirScan> {
       `${u.dir}/${first?.path}: a Git LFS pointer, and ${pointers} could not be fetched: ${failed}. Nothing of ${u.dir} was uploaded.`,
     );
   }
-  const again = await scanDirectory(join(s.workspace, u.dir), u.dir);
+  const again = scanDirectory(join(s.workspace, u.dir), u.dir);
   if (again.problem) throw new UploadError('upload-failed', again.problem);
   const left = again.files.find((file) => file.pointer);
   if (left) {

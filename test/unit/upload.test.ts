@@ -70,7 +70,7 @@ describe('a directory read for an upload', () => {
     await writeFile(join(dir, 'big.bin'), pointer(3_000_000_000));
     await writeFile(join(dir, 'no-size.bin'), pointer());
     await symlink(join(dir, 'b.jpg'), join(dir, 'link.jpg'));
-    const scan = await scanDirectory(dir, 'datasets/street');
+    const scan = scanDirectory(dir, 'datasets/street');
     expect(scan.problem).toBeUndefined();
     expect(scan.files.map((f) => [f.path, f.size, f.pointer?.size])).toEqual([
       ['B.jpg', 1, undefined],
@@ -90,20 +90,20 @@ describe('a directory read for an upload', () => {
     const empty = join(root, 'empty');
     await mkdir(join(empty, 'sub'), { recursive: true });
     await writeFile(join(empty, '.keep'), '');
-    expect((await scanDirectory(empty, 'datasets/empty')).problem).toBe(
+    expect(scanDirectory(empty, 'datasets/empty').problem).toBe(
       'datasets/empty holds no file to upload (1 hidden or not regular, skipped)',
     );
     const huge = join(root, 'huge');
     await mkdir(huge);
     await writeFile(join(huge, 'a.bin'), '');
     await truncate(join(huge, 'a.bin'), 5 * 1024 ** 3 + 1);
-    expect((await scanDirectory(huge, 'datasets/huge')).problem).toBe(
+    expect(scanDirectory(huge, 'datasets/huge').problem).toBe(
       'datasets/huge/a.bin is over 5 GB, the most one presigned upload takes',
     );
     const latin = join(root, 'latin');
     await mkdir(latin);
     await writeFile(Buffer.concat([Buffer.from(`${latin}/caf`), Buffer.from([0xe9]), Buffer.from('.jpg')]), 'x');
-    expect((await scanDirectory(latin, 'datasets/latin')).problem).toMatch(
+    expect(scanDirectory(latin, 'datasets/latin').problem).toMatch(
       /^datasets\/latin: caf.\.jpg has a name that is not valid UTF-8/,
     );
   });
