@@ -1,7 +1,8 @@
 /**
  * Sends a plan's steps (rule 39): the stops first, then the approvals and
- * resumes of existing projects, then the creates, so that what saves money
- * goes first. A refused key stops the run; a plan or scope the key lacks stops
+ * resumes of existing projects, then the uploads, then the creates (an upload
+ * that made its dataset among them), so that what saves money goes first and
+ * a slow upload delays no status change. A 413 ends every later upload. A refused key stops the run; a plan or scope the key lacks stops
  * only the later requests of the same call. A plan goes through the same steps
  * and sends nothing.
  */
@@ -45,10 +46,10 @@ export async function applySteps(
   // An upload that made its dataset becomes a create onto it, sent in the creates' phase.
   const steps = [...planned];
   let stop: unknown;
-  let quota: unknown;
+  /** Why no more is uploaded: a 413 ends every later upload of the run. */
+  let quota: string | undefined;
   const blocked = new Map<Transition | 'create', unknown>();
   let waited: Map<Step, Waited> | undefined;
-  const uploaded = new Set<number>();
   for (let at = 0; at <= LAST; at++) {
     for (const [i, step] of steps.entries()) {
       if (phase(step) !== at) continue;
@@ -59,7 +60,7 @@ export async function applySteps(
         results[i] = { ...base, ...(step.project ? { project: step.project } : {}), error: notTried(block) };
         continue;
       }
-      if (step.planned === 'upload' && quota !== undefined && !s.dryRun) {
+      if (step.planned === 'upload' && quota !== undefined) {
         results[i] = { ...base, error: new UploadError('upload-quota', `${step.item.input}: not tried: ${quota}`) };
         continue;
       }
@@ -70,7 +71,6 @@ export async function applySteps(
           const dataset = await report.group(title(step, s), () =>
             runUpload(step, { ...(s.upload as UploadSettings), retries: s.retries ?? 0 }, api, report.info),
           );
-          uploaded.add(i);
           steps[i] = { ...step, planned: 'create', dataset, uploaded: true };
           continue;
         }
@@ -93,7 +93,8 @@ export async function applySteps(
       }
     }
   }
-  for (const i of uploaded) results[i] = { ...(results[i] as ItemResult), uploaded: true };
+  for (const [i, step] of steps.entries())
+    if (step.uploaded) results[i] = { ...(results[i] as ItemResult), uploaded: true };
   const unchanged = steps.filter((step) => step.planned === 'exists').length;
   // Hundreds of datasets already so would fill the log line by line: one line counts them, debug names each.
   if (unchanged > 0) {

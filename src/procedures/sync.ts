@@ -3,7 +3,7 @@
  * 33–40). What Avala holds is read first; the plan, one step per dataset, is
  * made from it; the caps are counted on it (rules 29 and 34); then a plan is
  * told, or the apply sends the steps: stops first, then the approvals and
- * resumes, then the creates.
+ * resumes, then the uploads (rule 36), then the creates.
  */
 import type { AvalaClient } from '../api/client.ts';
 import type { Project } from '../api/types.ts';
