@@ -205,6 +205,19 @@ describe('faults', () => {
     expect(fx.emu.storageRequests).toEqual([]);
   });
 
+  it("fails the directory on Avala's refusal of a target, naming the file, and goes on with the others", async () => {
+    const deep = Array.from({ length: 4 }, (_, i) => `${i}${'d'.repeat(240)}`).join('/');
+    const ws = await checkout({ [`datasets/deep/${deep}/a.jpg`]: 'a', 'datasets/fine/b.jpg': 'b' });
+    const r = await run(ws, { mode: 'apply' });
+    expect(results(r).map((e) => [e.input, e.error_code])).toEqual([
+      ['datasets/deep', 'http-400'],
+      ['datasets/fine', null],
+    ]);
+    expect(results(r)[0]?.error).toContain('over 900 bytes');
+    expect(results(r)[0]?.error).toContain(`No target for datasets/deep/${deep}/a.jpg, so no dataset was created`);
+    expect(dataset('deep')).toBeUndefined();
+  });
+
   it('stops every upload at a 413: the directories not tried fail with upload-quota too', async () => {
     const ws = await checkout({ 'datasets/a/x.jpg': 'x'.repeat(600), 'datasets/b/x.jpg': 'y'.repeat(600) });
     fx.emu.uploads.quotaBytes = 100;

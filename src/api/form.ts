@@ -11,13 +11,14 @@ import { extname } from 'node:path';
 
 const CHUNK = 256 * 1024;
 /**
- * Buffers a file's chunks take turns in. A chunk is larger than a socket's
- * high-water mark, so the sender waits for the socket to drain before it takes
- * the chunk after next (one is read ahead): by the time a buffer comes round
- * again, what it held has left. Fresh buffers for each chunk would leave tens
- * of MB of garbage behind every large upload before the GC looks.
+ * Buffers a file's chunks take turns in. The sender pauses on a socket that
+ * has not drained, so at most four chunks are ever held at once: one's tail
+ * still queued on the socket, one being written, one read ahead by the stream,
+ * one being read from disk. Six leave room to spare. Fresh buffers for each
+ * chunk would leave tens of MB of garbage behind every large upload before
+ * the GC looks.
  */
-const RING = 4;
+const RING = 6;
 
 export interface FormFile {
   /** Where the file is on disk. */

@@ -66,9 +66,9 @@ async function sendOne(
     try {
       target = await api.uploads.presign(o.datasetName, file.path, file.size);
     } catch (error) {
-      if (error instanceof AvalaError && error.status === 413)
-        throw new UploadError('upload-quota', `${shown}: ${error.message}`);
-      throw error;
+      if (!(error instanceof AvalaError) || error.failsEveryItem) throw error;
+      if (error.status === 413) throw new UploadError('upload-quota', `${shown}: ${error.message}`);
+      throw error.withAdvice(`No target for ${shown}, so no dataset was created`);
     }
     if (stop.aborted) return;
     let sent = 0;
