@@ -2,11 +2,12 @@
 import { mkdir, mkdtemp, readFile, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { guessType, multipartForm } from '../../src/api/form.ts';
 import { targetProblem } from '../../src/api/storage.ts';
 import { parseTarget } from '../../src/api/uploads.ts';
 import { formatBytes, scanText } from '../../src/procedures/upload-text.ts';
+import { Progress } from '../../src/upload/progress.ts';
 import { pointerSize, scanDirectory } from '../../src/upload/scan.ts';
 
 const BASE = new URL('https://api.avala.ai/api/v1');
@@ -163,5 +164,35 @@ describe('the form posted to a target', () => {
     expect(guessType('frames/000.pcd')).toBe('application/octet-stream');
     expect(formatBytes(999)).toBe('999 B');
     expect(formatBytes(2_100_000_000)).toBe('2.1 GB');
+  });
+});
+
+describe("an upload's log", () => {
+  it('says when it starts, what has moved at most every 10 s, and nothing per file', () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
+    try {
+      const lines: string[] = [];
+      const progress = new Progress('datasets/street', 200, 200_000_000, (line) => lines.push(line));
+      progress.start('8 at a time');
+      progress.filesDone = 50;
+      progress.bytesSent = 50_000_000;
+      vi.advanceTimersByTime(9_999);
+      expect(lines).toEqual(['Uploading datasets/street: 200 files, 200.0 MB, 8 at a time.']);
+      vi.advanceTimersByTime(1);
+      progress.sending.add('left/0051.jpg');
+      vi.advanceTimersByTime(10_000);
+      expect(lines.slice(1)).toEqual([
+        'datasets/street: 50 of 200 files and 50.0 MB of 200.0 MB sent, 5.0 MB/s.',
+        'datasets/street: 50 of 200 files and 50.0 MB of 200.0 MB sent, 2.5 MB/s.',
+      ]);
+      expect(progress.describe()).toBe(
+        'the upload of datasets/street (50 of 200 files and 50.0 MB of 200.0 MB sent, 2.5 MB/s; sending left/0051.jpg)',
+      );
+      expect(progress.stop().seconds).toBe(20);
+      vi.advanceTimersByTime(60_000);
+      expect(lines).toHaveLength(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
