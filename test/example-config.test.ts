@@ -50,6 +50,12 @@ describe('examples/avala.yml, as GitHub reads it', () => {
       'api-key': '${{ secrets.AVALA_API_KEY }}',
       config: '.github/avala-projects.yml',
       'pr-comment': true,
+      // A manual run may raise the cap once; on any other event the input is empty, and the file's cap holds.
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a template literal.
+      'max-new-projects': '${{ inputs.max-new-projects }}',
+    });
+    expect(workflow.on.workflow_dispatch).toEqual({
+      inputs: { 'max-new-projects': { description: expect.any(String), default: '' } },
     });
   });
 
@@ -87,8 +93,14 @@ describe('its step, run over a checkout with the example config', () => {
   });
   afterAll(() => rm(ws, { recursive: true, force: true }));
 
-  const step = (env: Record<string, string>) => {
-    const inputs = Object.fromEntries(Object.entries(action.with ?? {}).map(([k, v]) => [k, String(v)]));
+  /** The step's inputs as the runner passes them: the manual run's max-new-projects, empty on other events. */
+  const step = (env: Record<string, string>, maxNew = '') => {
+    const inputs = Object.fromEntries(
+      Object.entries(action.with ?? {}).map(([k, v]) => [
+        k,
+        String(v).replace(/\$\{\{ inputs\.max-new-projects \}\}/, maxNew),
+      ]),
+    );
     return fx.run({ ...inputs, 'api-key': KEYS.pro }, { GITHUB_WORKSPACE: ws, ...env });
   };
 
@@ -100,6 +112,10 @@ describe('its step, run over a checkout with the example config', () => {
     expect(logLines(plan)).toContain(
       'Would upload 1 dataset (1 file, 1 B), start 3 billable projects (3 create and approve) and stop 0. 1 unchanged, 0 not uploaded yet, 2 skipped, 0 failed.',
     );
+    expect(fx.emu.calls('POST')).toEqual([]);
+    // A manual run that lowers the cap below the plan's 3 starts sends nothing, then the push applies.
+    const capped = await step({ GITHUB_EVENT_NAME: 'workflow_dispatch' }, '2');
+    expect(capped.outputs['error-code']).toBe('too-many-projects');
     expect(fx.emu.calls('POST')).toEqual([]);
     const apply = await step({});
     expect(apply.exitCode, apply.stdout).toBe(0);

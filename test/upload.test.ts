@@ -241,9 +241,10 @@ describe('Git LFS (rule 37)', () => {
   const BIN = join(import.meta.dirname, 'fixtures/bin');
   const oid = 'c'.repeat(64);
   const pointer = `version https://git-lfs.github.com/spec/v1\noid sha256:${oid}\nsize 5000000\n`;
-  const lfsRun = async (env: Record<string, string> = {}) => {
+  const lfsRun = async (env: Record<string, string> = {}, gitFiles: Record<string, string> = {}) => {
     const ws = await checkout({
       '.git/HEAD': 'ref: refs/heads/main\n',
+      ...gitFiles,
       'datasets/lfs/big.bin': pointer,
       'datasets/lfs/a.jpg': 'a',
       'datasets/plain/b.jpg': 'b',
@@ -292,6 +293,15 @@ describe('Git LFS (rule 37)', () => {
       .join('\n');
     expect(written).not.toContain(RUNNER_TOKEN);
     expect(written).not.toContain(basic);
+  });
+
+  it('adds no second Authorization where actions/checkout kept its credentials (persist-credentials: true)', async () => {
+    const kept =
+      '[core]\n\tbare = false\n[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic a2VwdA==\n';
+    const { r, calls } = await lfsRun({}, { '.git/config': kept });
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(calls).toEqual([{ argv: ['lfs', 'pull', '--include=datasets/lfs'], config: {} }]);
+    expect(dataset('lfs')).toBeDefined();
   });
 
   it('fails the directory, naming the file, when a pointer is left; uploads nothing of it', async () => {

@@ -173,12 +173,14 @@ async function runStep(
     case 'not-uploaded': {
       const what = `Dataset ${item.data.auto.owner}/${item.data.auto.slug} is not in Avala yet`;
       if (s.dryRun) {
-        report.info(`${what}: upload ${item.input} (missing-datasets lists it), then a run clones onto it.`);
+        report.info(
+          `${what}: set upload: true for the action to upload ${item.input}, or upload it otherwise (missing-datasets lists it); then a run clones onto it.`,
+        );
         return { summary: `${what}: not uploaded yet.` };
       }
       throw new DatasetError(
         'dataset-not-found',
-        `${what}: upload ${item.input} before this step (the missing-datasets output of a plan lists it).`,
+        `${what}: set upload: true for the action to upload ${item.input}, or upload it before this step (missing-datasets lists it).`,
       );
     }
     case 'create':

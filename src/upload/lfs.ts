@@ -18,42 +18,59 @@ export interface LfsSettings {
 }
 
 /** Runs the pull; resolves to undefined when git succeeded, else to why not, in one line without the token. */
-export function pullLfs(workspace: string, dir: string, s: LfsSettings): Promise<string | undefined> {
+export async function pullLfs(workspace: string, dir: string, s: LfsSettings): Promise<string | undefined> {
   // git lfs splits --include on commas and reads patterns: a path with either would fetch another directory.
-  if (/[,*?[\]\\]/.test(dir)) {
-    return Promise.resolve(`its path holds a character git lfs --include reads as a pattern or a list`);
-  }
+  if (/[,*?[\]\\]/.test(dir)) return 'its path holds a character git lfs --include reads as a pattern or a list';
   const env: NodeJS.ProcessEnv = { ...s.env, GIT_TERMINAL_PROMPT: '0' };
-  if (s.token) {
+  const key = `http.${s.serverUrl.replace(/\/*$/, '/')}.extraheader`;
+  // git-lfs sends every extra header configured for the URL: beside the credentials actions/checkout kept
+  // (persist-credentials: true), a second Authorization would be refused. Those serve instead.
+  const kept = await git(['config', '--get-all', key], workspace, env);
+  if (s.token && !(kept.code === 0 && kept.stdout.trim())) {
     const n = Number(env.GIT_CONFIG_COUNT ?? 0) || 0;
-    const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${s.token}`).toString('base64')}`;
     env.GIT_CONFIG_COUNT = String(n + 1);
-    env[`GIT_CONFIG_KEY_${n}`] = `http.${s.serverUrl.replace(/\/*$/, '/')}.extraheader`;
-    env[`GIT_CONFIG_VALUE_${n}`] = header;
+    env[`GIT_CONFIG_KEY_${n}`] = key;
+    env[`GIT_CONFIG_VALUE_${n}`] =
+      `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${s.token}`).toString('base64')}`;
   }
+  const pulled = await git(['lfs', 'pull', `--include=${dir}`], workspace, env);
+  if (pulled.code === 0) return undefined;
+  if (pulled.spawnError) return pulled.spawnError;
+  const said = pulled.stderr
+    .split('\n')
+    .filter((line) => line.trim())
+    .slice(-2)
+    .join(' ');
+  const hint = /'lfs' is not a git command/.test(pulled.stderr) ? ' (git-lfs is not installed on this runner)' : '';
+  return shorten(oneLine(`git lfs pull exited ${pulled.code}${hint}${said ? `: ${said}` : ''}`), 500);
+}
+
+interface Ran {
+  code: number | null;
+  stdout: string;
+  /** The last of what git said: why it failed; the rest is progress. */
+  stderr: string;
+  spawnError?: string;
+}
+
+function git(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Ran> {
   return new Promise((resolve) => {
-    let stderr = '';
-    const child = spawn('git', ['lfs', 'pull', `--include=${dir}`], {
-      cwd: workspace,
-      env,
-      stdio: ['ignore', 'ignore', 'pipe'],
+    const ran: Ran = { code: null, stdout: '', stderr: '' };
+    const child = spawn('git', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk: Buffer) => {
+      ran.stdout = (ran.stdout + chunk.toString('utf8')).slice(-4000);
     });
     child.stderr.on('data', (chunk: Buffer) => {
-      // The last of what git says is why it failed; the rest is progress.
-      stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+      ran.stderr = (ran.stderr + chunk.toString('utf8')).slice(-4000);
     });
     child.on('error', (error: NodeJS.ErrnoException) => {
-      resolve(error.code === 'ENOENT' ? 'git is not installed on this runner' : `git could not run: ${error.message}`);
+      ran.spawnError =
+        error.code === 'ENOENT' ? 'git is not installed on this runner' : `git could not run: ${error.message}`;
+      resolve(ran);
     });
     child.on('close', (code) => {
-      if (code === 0) return resolve(undefined);
-      const said = stderr
-        .split('\n')
-        .filter((line) => line.trim())
-        .slice(-2)
-        .join(' ');
-      const hint = /'lfs' is not a git command/.test(stderr) ? ' (git-lfs is not installed on this runner)' : '';
-      resolve(shorten(oneLine(`git lfs pull exited ${code}${hint}${said ? `: ${said}` : ''}`), 500));
+      ran.code = code;
+      resolve(ran);
     });
   });
 }
