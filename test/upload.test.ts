@@ -218,6 +218,18 @@ describe('faults', () => {
     expect(dataset('deep')).toBeUndefined();
   });
 
+  it('counts presigns that time out together as one round of the timeout budget, and retries each', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 8; i++) files[`datasets/hiccup/${i}.jpg`] = 'h';
+    const ws = await checkout(files);
+    // Four of the eight presigns in flight at once hang, once: a hiccup, not a hung server.
+    fx.emu.inject({ path: 'file-upload-url', times: 4, fault: { kind: 'hang' } });
+    const r = await run(ws, { mode: 'apply', timeout: '1', retries: '3' });
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(presigns()).toHaveLength(12);
+    expect(r.outputs['uploaded-datasets']).toBe('datasets/hiccup');
+  });
+
   it('stops every upload at a 413: the directories not tried fail with upload-quota too', async () => {
     const ws = await checkout({ 'datasets/a/x.jpg': 'x'.repeat(600), 'datasets/b/x.jpg': 'y'.repeat(600) });
     fx.emu.uploads.quotaBytes = 100;
@@ -413,5 +425,19 @@ describe('a dataset uploaded and not ready in time', () => {
     expect(next.exitCode, next.stdout).toBe(0);
     expect(next.outputs.created).toBe('true');
     expect(presigns()).toHaveLength(1);
+  });
+});
+
+describe('against an API that enforces its rate limit', () => {
+  const limited = useEmulator({ rateLimit: { limit: 10, windowMs: 1000 }, uploads: { readiness: { reads: 1 } } });
+
+  it("paces an upload's concurrent presigns by what the window has left: no 429", async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 24; i++) files[`datasets/paced/${String(i).padStart(4, '0')}.jpg`] = 'p';
+    const ws = await checkout(files);
+    const r = await limited.run(inputs({ mode: 'apply' }), { GITHUB_WORKSPACE: ws });
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(limited.emu.calls('POST', '/file-upload-url/')).toHaveLength(24);
+    expect(limited.emu.calls().filter((q) => q.status === 429)).toEqual([]);
   });
 });

@@ -1,13 +1,11 @@
+import { fetchOnce } from './attempt.ts';
 import {
-  describeNetworkFailure,
   httpError,
-  MAX_BODY_BYTES,
   networkError,
   OVERSIZED,
   parseJson,
   type ReceivedResponse,
   type ResponseOrFailure,
-  readBody,
   succeeded,
   unknownOutcome,
 } from './decode.ts';
@@ -15,7 +13,6 @@ import { AvalaError, type AvalaErrorOptions, type FailureKind, MalformedAnswer }
 import type { FetchLike, HttpOptions, Recovery, SendOptions } from './http-types.ts';
 import { decide, type Outcome } from './policy.ts';
 import { RateLimit } from './rate-limit.ts';
-import { redactSecret } from './text.ts';
 
 export type { FetchLike, HttpOptions, Logger, Recovery, RequestRecord, SendOptions } from './http-types.ts';
 
@@ -27,11 +24,12 @@ export class HttpClient {
   readonly #o: Required<Omit<HttpOptions, 'onRequest'>> & Pick<HttpOptions, 'onRequest'>;
   readonly #rateLimit = new RateLimit();
   /**
-   * Timeouts since the server last responded, across requests: the checks made
-   * after an unknown outcome share the budget of the request they check, so a
-   * hung server fails the step within (retries + 1) × timeout plus backoff.
+   * Rounds of timeouts since the server last responded, across requests: the
+   * checks made after an unknown outcome share the budget of the request they
+   * check, so a hung server fails the step within (retries + 1) × timeout plus
+   * backoff. Requests that time out together (an upload's) are one round.
    */
-  #unansweredTimeouts = 0;
+  #unanswered = { rounds: 0, roundEnded: 0 };
   #inFlight: { method: string; path: string } | undefined;
 
   constructor(options: HttpOptions) {
@@ -74,7 +72,7 @@ export class HttpClient {
       await this.#rateLimit.wait(this.#o.sleep, this.#o.log.info, { method, path });
       const started = performance.now();
       this.#inFlight = { method, path };
-      const result = await this.#fetchOnce(method, url, body);
+      const result = await fetchOnce(this.#o, method, url, body);
       this.#inFlight = undefined;
       const ms = Math.round(performance.now() - started);
       const retryNote = attempt > 0 ? ` (retry ${attempt} of ${this.#o.retries})` : '';
@@ -82,7 +80,7 @@ export class HttpClient {
       const line = `${method} ${path} → ${status} ${'failure' in result ? 'after' : 'in'} ${ms} ms${retryNote}`;
       (request.quiet ? this.#o.log.debug : this.#o.log.info)?.(line);
       this.#o.onRequest?.({ method, path, status, ms, attempt });
-      const interpreted = this.#interpret(request, path, attempt + 1, result);
+      const interpreted = this.#interpret(request, path, attempt + 1, result, started);
       if (interpreted.value) return interpreted.value.parsed;
       const { error, outcome } = interpreted;
       const decision = decide({
@@ -90,7 +88,7 @@ export class HttpClient {
         outcome,
         attempt,
         retries: this.#o.retries,
-        unansweredTimeouts: this.#unansweredTimeouts,
+        unansweredTimeouts: this.#unanswered.rounds,
         random: this.#o.random,
       });
       if (decision.action === 'fail') {
@@ -110,15 +108,23 @@ export class HttpClient {
   }
 
   /** What an attempt came to: the parsed response, or the error to report and what the retry policy weighs. */
-  #interpret<T>(request: SendOptions<T>, path: string, attempts: number, result: ResponseOrFailure): Interpreted<T> {
+  #interpret<T>(
+    request: SendOptions<T>,
+    path: string,
+    attempts: number,
+    result: ResponseOrFailure,
+    started: number,
+  ): Interpreted<T> {
     const { method } = request;
     if ('failure' in result) {
       const { failure } = result;
-      if (failure.timedOut) this.#unansweredTimeouts += 1;
+      if (failure.timedOut && started >= this.#unanswered.roundEnded) {
+        this.#unanswered = { rounds: this.#unanswered.rounds + 1, roundEnded: performance.now() };
+      }
       const error = networkError(failure, { method, path, attempts, timeoutMs: this.#o.timeoutMs });
       return { error, outcome: { kind: 'network', code: failure.code, timedOut: failure.timedOut } };
     }
-    this.#unansweredTimeouts = 0;
+    this.#unanswered = { rounds: 0, roundEnded: 0 };
     this.#rateLimit.note(result.headers);
     const outcomeUnknown = unknownOutcome(method, result.status);
     const common = { kind: 'http' as const, method, path, status: result.status, attempts, outcomeUnknown, detail: '' };
@@ -161,40 +167,5 @@ export class HttpClient {
     }
     if (recovery === 'unknown') throw error;
     return recovery === 'retry' ? undefined : recovery;
-  }
-
-  async #fetchOnce(method: string, url: URL, body: string | undefined): Promise<ResponseOrFailure> {
-    const headers: Record<string, string> = {
-      Accept: 'application/json',
-      'User-Agent': this.#o.userAgent,
-      'X-Avala-Api-Key': this.#o.apiKey,
-    };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    try {
-      const response = await this.#o.fetch(url.href, {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body }),
-        redirect: 'manual',
-        // Covers the body as well as the headers: a server that trickles its response times out too.
-        signal: AbortSignal.timeout(this.#o.timeoutMs),
-      });
-      // Reading the whole body, even of an error, frees the connection for the next request.
-      const text = await readBody(response, MAX_BODY_BYTES);
-      // undici hands the socket back to its pool a tick after the body ends; without this
-      // yield the next request of a loop finds it busy and opens a second connection.
-      await new Promise(setImmediate);
-      // Redacted on arrival, before any of it can be logged, shortened, reported or handed on.
-      // Headers too: a Location or Content-Type that echoes the key reaches messages.
-      const get = (name: string) => this.#redact(response.headers.get(name));
-      return { status: response.status, headers: { get }, text: text && this.#redact(text) };
-    } catch (error) {
-      return { failure: describeNetworkFailure(error) };
-    }
-  }
-
-  /** A response that echoes the key must not carry it into a log line, an error message or an output. */
-  #redact<T extends string | null>(text: T): T {
-    return (text === null ? text : redactSecret(text, this.#o.apiKey)) as T;
   }
 }
