@@ -363,7 +363,8 @@ const huge = await sourceOf('g2', 2, async (file) => {
 });
 const many = join(uploads, 'many', 'datasets', 'k20000');
 await mkdir(many, { recursive: true });
-for (let i = 0; i < 20_000; i++) await writeFile(join(many, `${String(i).padStart(5, '0')}.json`), '{"label":"x"}'.repeat(20));
+for (let i = 0; i < 20_000; i++)
+  await writeFile(join(many, `${String(i).padStart(5, '0')}.json`), '{"label":"x"}'.repeat(20));
 const uploadRuns = {
   u: await uploadCompare(small200, 3),
   u2: await uploadCompare(huge, 2),

@@ -50,6 +50,7 @@ const run = (ws: string, over: Record<string, string> = {}, env: Record<string, 
   fx.run(inputs(over), { GITHUB_WORKSPACE: ws, ...env });
 const presigns = () => fx.emu.calls('POST', '/datasets/manual-upload/file-upload-url/');
 const creates = () => fx.emu.calls('POST', /\/datasets\/manual-upload\/$/);
+const byPath = <T extends { path: string }>(files: T[]) => [...files].sort((a, b) => (a.path < b.path ? -1 : 1));
 const dataset = (slug: string) =>
   [...fx.emu.datasets.byUid.values()].find((d) => d.owner_name === 'acme' && d.slug === slug);
 
@@ -88,7 +89,10 @@ describe('an apply', () => {
     expect(r.outputs['missing-datasets']).toBe('');
     const a = dataset('new-a');
     expect(a).toMatchObject({ name: 'new-a', data_type: 'image', visibility: 'private', status: 'created' });
-    expect(fx.emu.uploads.filesOf(a?.uid ?? '').map((f) => [f.path, f.size, f.filename, f.contentType])).toEqual([
+    // In path order: files go several at once, so the order they are staged in is not the test's to know.
+    expect(
+      byPath(fx.emu.uploads.filesOf(a?.uid ?? '')).map((f) => [f.path, f.size, f.filename, f.contentType]),
+    ).toEqual([
       ['0001.jpg', 7, '0001.jpg', 'image/jpeg'],
       ['left/0002.jpg', 7, '0002.jpg', 'image/jpeg'],
     ]);
@@ -140,6 +144,8 @@ describe('an apply', () => {
     );
     expect(fx.emu.uploads.staged('acme', 'hollow')).toEqual([]);
     expect(r.outputs['uploaded-datasets']).toBe('datasets/ok');
+    // Still without a dataset after the run, whatever kept it from one.
+    expect(r.outputs['missing-datasets']).toBe('datasets/hollow');
   });
 
   it('refuses an owner that shows the key no project: nothing is uploaded, every item fails alike', async () => {
@@ -154,6 +160,10 @@ describe('an apply', () => {
     expect(results(plan).map((e) => [e.planned, e.error_code])).toEqual([
       ['failed', 'owner-not-found'],
       ['failed', 'owner-not-found'],
+    ]);
+    expect([r.outputs['missing-datasets'], plan.outputs['missing-datasets']]).toEqual([
+      'datasets/new-a\ndatasets/new-b',
+      'datasets/new-a\ndatasets/new-b',
     ]);
   });
 });
@@ -206,16 +216,62 @@ describe('faults', () => {
   });
 
   it("fails the directory on Avala's refusal of a target, naming the file, and goes on with the others", async () => {
-    const deep = Array.from({ length: 4 }, (_, i) => `${i}${'d'.repeat(240)}`).join('/');
-    const ws = await checkout({ [`datasets/deep/${deep}/a.jpg`]: 'a', 'datasets/fine/b.jpg': 'b' });
+    const ws = await checkout({ 'datasets/deep/a/b.jpg': 'a', 'datasets/fine/b.jpg': 'b' });
+    const body = { file_path_in_dataset: ['Enter a path relative to the dataset.'] };
+    fx.emu.inject({ path: 'file-upload-url', fault: { kind: 'status', status: 400, body } });
     const r = await run(ws, { mode: 'apply' });
     expect(results(r).map((e) => [e.input, e.error_code])).toEqual([
       ['datasets/deep', 'http-400'],
       ['datasets/fine', null],
     ]);
-    expect(results(r)[0]?.error).toContain('over 900 bytes');
-    expect(results(r)[0]?.error).toContain(`No target for datasets/deep/${deep}/a.jpg, so no dataset was created`);
+    expect(results(r)[0]?.error).toContain('file_path_in_dataset: Enter a path relative to the dataset.');
+    expect(results(r)[0]?.error).toContain('No target for datasets/deep/a/b.jpg, so no dataset was created');
     expect(dataset('deep')).toBeUndefined();
+  });
+
+  it('refuses in the plan a path Avala would refuse, naming it, before anything of its directory is sent', async () => {
+    const deep = Array.from({ length: 4 }, (_, i) => `${i}${'d'.repeat(240)}`).join('/');
+    const ws = await checkout({
+      [`datasets/deep/${deep}/a.jpg`]: 'a',
+      'datasets/slash/left\\0001.jpg': 'b',
+      'datasets/line/a\nb.jpg': 'c',
+      'datasets/fine/b.jpg': 'd',
+    });
+    const r = await run(ws, { mode: 'plan' });
+    expect(results(r).map((e) => [e.input, e.planned, e.error_code])).toEqual([
+      ['datasets/deep', 'failed', 'upload-failed'],
+      ['datasets/fine', 'upload', null],
+      ['datasets/line', 'failed', 'upload-failed'],
+      ['datasets/slash', 'failed', 'upload-failed'],
+    ]);
+    const errors = results(r).map((e) => e.error ?? '');
+    expect(errors[0]).toContain('is a path Avala refuses: it is over 900 bytes');
+    expect(errors[2]).toBe(
+      'datasets/line: "a\\nb.jpg" is a path Avala refuses: it holds a control character: nothing of it is uploaded.',
+    );
+    expect(errors[3]).toBe(
+      'datasets/slash: "left\\\\0001.jpg" is a path Avala refuses: it holds a backslash: nothing of it is uploaded.',
+    );
+  });
+
+  it('skips a hidden file whatever its name, even one that is not UTF-8', async () => {
+    const ws = await checkout({ 'datasets/mac/a.jpg': 'a' });
+    await writeFile(Buffer.concat([Buffer.from(join(ws, 'datasets/mac/._')), Buffer.from([0xff])]), 'x');
+    const r = await run(ws, { mode: 'plan' });
+    expect(results(r)[0]?.planned).toBe('upload');
+    expect(r.stdout).toContain('Upload "datasets/mac" (1 file, 1 B; 1 skipped: hidden or symbolic links)');
+  });
+
+  it("ends a sibling file's retry wait when the directory fails, and asks for no target after", async () => {
+    const ws = await checkout({ 'datasets/two/a.jpg': 'a', 'datasets/two/b.jpg': 'b' });
+    // The first file's target asks for 20 s; the second's refuses: the directory fails at once.
+    fx.emu.inject({ path: '/__storage/', fault: { kind: 'status', status: 503, retryAfter: '20' } });
+    fx.emu.inject({ path: '/__storage/', fault: { kind: 'status', status: 403 } });
+    const started = performance.now();
+    const r = await run(ws, { mode: 'apply' });
+    expect(results(r)[0]?.error_code).toBe('upload-failed');
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(presigns()).toHaveLength(2);
   });
 
   it('counts presigns that time out together as one round of the timeout budget, and retries each', async () => {
@@ -293,8 +349,11 @@ describe('Git LFS (rule 37)', () => {
     expect(r.exitCode, r.stdout).toBe(0);
     expect(calls.map((c) => c.argv)).toEqual([['lfs', 'pull', '--include=datasets/lfs']]);
     const basic = Buffer.from(`x-access-token:${RUNNER_TOKEN}`).toString('base64');
-    expect(calls[0]?.config).toEqual({ 'http.https://github.com/.extraheader': `AUTHORIZATION: basic ${basic}` });
-    const files = fx.emu.uploads.filesOf(dataset('lfs')?.uid ?? '');
+    expect(calls[0]?.config).toEqual({
+      'lfs.activitytimeout': '30',
+      'http.https://github.com/.extraheader': `AUTHORIZATION: basic ${basic}`,
+    });
+    const files = byPath(fx.emu.uploads.filesOf(dataset('lfs')?.uid ?? ''));
     expect(files.map((f) => [f.path, f.size])).toEqual([
       ['a.jpg', 1],
       ['big.bin', `lfs content ${oid}\n`.length],
@@ -312,7 +371,9 @@ describe('Git LFS (rule 37)', () => {
       '[core]\n\tbare = false\n[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic a2VwdA==\n';
     const { r, calls } = await lfsRun({}, { '.git/config': kept });
     expect(r.exitCode, r.stdout).toBe(0);
-    expect(calls).toEqual([{ argv: ['lfs', 'pull', '--include=datasets/lfs'], config: {} }]);
+    expect(calls).toEqual([
+      { argv: ['lfs', 'pull', '--include=datasets/lfs'], config: { 'lfs.activitytimeout': '30' } },
+    ]);
     expect(dataset('lfs')).toBeDefined();
   });
 

@@ -2,8 +2,7 @@
 // with the action's concurrency (8 files at once) and pacing (at most 20 Avala requests a second), checking
 // nothing. Same requests as the action: the name lookup, the dataset read, a presign per file, the create, the
 // readiness reads, the clone and its approve.
-import { createReadStream } from 'node:fs';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 

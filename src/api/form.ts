@@ -10,6 +10,7 @@ import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 
 const CHUNK = 256 * 1024;
+const SLICE = 64 * 1024;
 /**
  * Buffers a file's chunks take turns in. The sender pauses on a socket that
  * has not drained, so at most four chunks are ever held at once: one's tail
@@ -81,8 +82,12 @@ export function multipartForm(
         }
         if (bytesRead === 0) throw fail(new FileChanged('it shrank while it was read'));
         read += bytesRead;
-        onBytes(bytesRead);
-        yield buffer.subarray(0, bytesRead);
+        // Read large, sent small: each slice is taken only as the socket drains, so progress is seen as it happens.
+        for (let at = 0; at < bytesRead; at += SLICE) {
+          const slice = buffer.subarray(at, Math.min(at + SLICE, bytesRead));
+          onBytes(slice.length);
+          yield slice;
+        }
       }
     } finally {
       await handle.close();

@@ -56,6 +56,8 @@ export interface Step {
   scan?: DirScan;
   /** A create onto the dataset this run uploaded: waited for even with wait-for-dataset 0 (rule 36). */
   uploaded?: boolean;
+  /** Avala has no dataset for the directory, and it needs one: what missing-datasets lists. */
+  missing?: boolean;
 }
 
 /** What Avala holds for one item: its project (or none), or why it could not be told; and its dataset when read. */
@@ -119,7 +121,7 @@ function createStep(item: SyncItem, found: Found, approve: boolean): Step {
     );
   }
   const { dataset } = found;
-  if (dataset === undefined || dataset === 'missing') return { item, planned: 'not-uploaded' };
+  if (dataset === undefined || dataset === 'missing') return { item, planned: 'not-uploaded', missing: true };
   if ('error' in dataset) return fail(item, dataset.error);
   const { read } = dataset;
   try {

@@ -10,7 +10,7 @@ import type { Project } from '../api/types.ts';
 import { describeFailure } from '../errors.ts';
 import { notTried, stopsTheRun } from './batch.ts';
 import type { Reporter } from './reporter.ts';
-import { type ItemResult, PartialFailure, type Planned, type ProcedureResult } from './result.ts';
+import { type ItemResult, PartialFailure, type ProcedureResult } from './result.ts';
 import { applySteps, planResults } from './sync-apply.ts';
 import { capsError, deferOverMax } from './sync-caps.ts';
 import { checkTemplates, findOrphans, type Held, readHoldings } from './sync-holdings.ts';
@@ -53,7 +53,7 @@ export async function sync(s: SyncOptions, api: AvalaClient, report: Reporter): 
     const { ownerProblem, planUploads } = await import('./sync-upload.ts');
     planned = planUploads(planned, s.upload);
     const owner = ownerProblem(planned, s.owner, held.lookups);
-    if (owner) return failedAlike(s, owner);
+    if (owner) return failedAlike(s, owner, missingOf(planned));
   }
   const steps = deferOverMax(planned, s.maxNew, s.dryRun);
   const orphans =
@@ -72,7 +72,7 @@ export async function sync(s: SyncOptions, api: AvalaClient, report: Reporter): 
       'Avala owner not found',
     );
   }
-  const missingDatasets = steps.filter((p) => NEEDS_DATASET.includes(p.planned)).map((p) => p.item.input);
+  const missingDatasets = missingOf(steps);
   const guard = capsError(steps, s);
   // A plan, and an apply over a cap, tell the plan whole: what it would have done, then why it did nothing.
   const lines = s.dryRun || guard ? planLines(steps, orphans, templates) : [];
@@ -94,7 +94,7 @@ export async function sync(s: SyncOptions, api: AvalaClient, report: Reporter): 
     ...(projects.length === 1 && items.length === 1 ? { project: projects[0] } : {}),
     created: items.some((r) => r.created),
     changed: items.some((r) => r.changed),
-    missingDatasets: s.dryRun ? missingDatasets : missingAfter(steps, items),
+    missingDatasets: s.dryRun ? missingDatasets : missingOf(steps, items),
     ...(s.upload ? { uploadedDatasets: items.filter((r) => r.uploaded).map((r) => r.input) } : {}),
     ...orphansOf(orphans),
     ...(lines.length > 0 ? { lines } : {}),
@@ -107,17 +107,13 @@ function orphansOf(orphans: Project[] | undefined): { orphans?: Project[] } {
   return orphans ? { orphans } : {};
 }
 
-/** After an apply, the directories still without their dataset: those that failed for want of it. */
-function missingAfter(steps: readonly Step[], items: readonly ItemResult[]): string[] {
-  return steps
-    .filter((p, i) => NEEDS_DATASET.includes(p.planned) && !items[i]?.uploaded && items[i]?.error !== undefined)
-    .map((p) => p.item.input);
+/** The directories Avala has no dataset for (rule 39): before the run, or, given its items, after it (uploads made). */
+function missingOf(steps: readonly Step[], items?: readonly ItemResult[]): string[] {
+  return steps.filter((p, i) => p.missing && !items?.[i]?.uploaded).map((p) => p.item.input);
 }
 
-const NEEDS_DATASET: readonly Planned[] = ['not-uploaded', 'upload'];
-
 /** A failure every item meets alike before anything is sent (an owner no upload may go to). */
-function failedAlike(s: SyncOptions, error: unknown): ProcedureResult {
+function failedAlike(s: SyncOptions, error: unknown, missingDatasets: string[]): ProcedureResult {
   const items: ItemResult[] = s.items.map((item) => ({
     input: item.input,
     datasetUid: null,
@@ -125,7 +121,7 @@ function failedAlike(s: SyncOptions, error: unknown): ProcedureResult {
     ...(s.dryRun ? { planned: 'failed' as const } : {}),
   }));
   const summary = `${items.length} dataset${items.length === 1 ? '' : 's'}: nothing uploaded, created or changed, since ${describeFailure(error).code} fails every one.`;
-  return { summary, items, projects: [], created: false, changed: false, missingDatasets: [] };
+  return { summary, items, projects: [], created: false, changed: false, missingDatasets };
 }
 
 /** The run stopped while reading: the first item fails, the others are not tried. */

@@ -39,7 +39,7 @@ export async function uploadDirectory(
 ): Promise<Dataset> {
   if (!api.storage) throw new Error('No storage options: the client was made without them.');
   const storage = new StorageClient(api.storage);
-  const scan = u.scan.pointers > 0 ? await fetchLfs(u, s) : u.scan;
+  const scan = u.scan.pointers > 0 ? await fetchLfs(u, s, api.storage.timeoutMs) : u.scan;
   const progress = new Progress(u.dir, scan.files.length, scan.bytes, log);
   progress.start(
     `as dataset ${u.owner}/${u.slug} (${u.dataType}), ${Math.min(s.workers, scan.files.length)} at a time`,
@@ -55,6 +55,8 @@ export async function uploadDirectory(
     );
   } finally {
     api.uploading = undefined;
+    // A failed directory's progress lines end with it, not in the next directory's group.
+    progress.stop();
   }
   const { seconds, said } = progress.stop();
   const dataset = await api.uploads.createDataset({ name: u.slug, slug: u.slug, dataType: u.dataType, owner: u.owner });
@@ -65,10 +67,10 @@ export async function uploadDirectory(
 }
 
 /** Fetches the directory's Git LFS files, then reads it again: what is uploaded is what the fetch left. */
-async function fetchLfs(u: DirUpload, s: UploadSettings): Promise<DirScan> {
+async function fetchLfs(u: DirUpload, s: UploadSettings, timeoutMs: number): Promise<DirScan> {
   const first = u.scan.files.find((file) => file.pointer);
   const pointers = count(u.scan.pointers, 'Git LFS file');
-  const failed = await pullLfs(s.workspace, u.dir, s.lfs);
+  const failed = await pullLfs(s.workspace, u.dir, { ...s.lfs, timeoutMs });
   if (failed) {
     throw new UploadError(
       'upload-failed',

@@ -61,7 +61,7 @@ async function sendOne(
 ): Promise<void> {
   const shown = `${o.dir}/${file.path}`;
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 0; !stop.aborted; attempt++) {
     let target: Awaited<ReturnType<AvalaClient['uploads']['presign']>>;
     try {
       target = await api.uploads.presign(o.datasetName, file.path, file.size);
@@ -102,7 +102,15 @@ async function sendOne(
     o.log(
       `${shown}: ${result.detail}; trying again with a fresh target in ${(wait / 1000).toFixed(1)} s (retry ${attempt + 1} of ${o.retries}).`,
     );
-    await sleep(wait);
+    // A sibling's failure ends the wait: the directory has failed, and nothing more of it is sent.
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        stop.removeEventListener('abort', done);
+        resolve();
+      };
+      stop.addEventListener('abort', done, { once: true });
+      sleep(wait).then(done, done);
+    });
   }
 }
 

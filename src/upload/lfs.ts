@@ -15,6 +15,8 @@ export interface LfsSettings {
   serverUrl: string;
   /** The environment git runs in: the runner's. */
   env: NodeJS.ProcessEnv;
+  /** The `timeout` input: how long Git LFS may go without a byte moving (its lfs.activitytimeout). */
+  timeoutMs?: number;
 }
 
 /** Runs the pull; resolves to undefined when git succeeded, else to why not, in one line without the token. */
@@ -26,13 +28,18 @@ export async function pullLfs(workspace: string, dir: string, s: LfsSettings): P
   // git-lfs sends every extra header configured for the URL: beside the credentials actions/checkout kept
   // (persist-credentials: true), a second Authorization would be refused. Those serve instead.
   const kept = await git(['config', '--get-all', key], workspace, env);
+  const config: Array<[string, string]> = [];
+  // A stalled LFS server fails the fetch as a stalled target fails a file (the timeout input, not git-lfs's 30 s).
+  if (s.timeoutMs) config.push(['lfs.activitytimeout', String(Math.max(1, Math.ceil(s.timeoutMs / 1000)))]);
   if (s.token && !(kept.code === 0 && kept.stdout.trim())) {
-    const n = Number(env.GIT_CONFIG_COUNT ?? 0) || 0;
-    env.GIT_CONFIG_COUNT = String(n + 1);
-    env[`GIT_CONFIG_KEY_${n}`] = key;
-    env[`GIT_CONFIG_VALUE_${n}`] =
-      `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${s.token}`).toString('base64')}`;
+    config.push([key, `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${s.token}`).toString('base64')}`]);
   }
+  const n = Number(env.GIT_CONFIG_COUNT ?? 0) || 0;
+  for (const [i, [name, value]] of config.entries()) {
+    env[`GIT_CONFIG_KEY_${n + i}`] = name;
+    env[`GIT_CONFIG_VALUE_${n + i}`] = value;
+  }
+  if (config.length > 0) env.GIT_CONFIG_COUNT = String(n + config.length);
   const pulled = await git(['lfs', 'pull', `--include=${dir}`], workspace, env);
   if (pulled.code === 0) return undefined;
   if (pulled.spawnError) return pulled.spawnError;
@@ -57,6 +64,9 @@ function git(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Ran> 
   return new Promise((resolve) => {
     const ran: Ran = { code: null, stdout: '', stderr: '' };
     const child = spawn('git', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A canceled run takes its git with it, rather than leave a fetch running on the runner.
+    const kill = () => child.kill();
+    process.once('exit', kill);
     child.stdout.on('data', (chunk: Buffer) => {
       ran.stdout = (ran.stdout + chunk.toString('utf8')).slice(-4000);
     });
@@ -69,6 +79,7 @@ function git(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Ran> 
       resolve(ran);
     });
     child.on('close', (code) => {
+      process.off('exit', kill);
       ran.code = code;
       resolve(ran);
     });

@@ -73,17 +73,19 @@ function walk(
 ): string | undefined {
   const entries: Dirent<Buffer>[] = readdirSync(abs, { withFileTypes: true, encoding: 'buffer' });
   // Code point order, as dataset-dirs orders directories: the same files go in the same order every run.
-  const named = entries.map((entry) => ({ entry, name: decode(entry.name) }));
-  named.sort((a, b) => Buffer.compare(a.entry.name, b.entry.name));
-  for (const { entry, name } of named) {
-    if (name === undefined) {
-      return `${rel ? `${rel}/` : ''}${entry.name.toString('utf8')} has a name that is not valid UTF-8, which Avala cannot store`;
-    }
-    const path = rel ? `${rel}/${name}` : name;
-    if (name.startsWith('.') || !(entry.isFile() || entry.isDirectory())) {
+  entries.sort((a, b) => Buffer.compare(a.name, b.name));
+  for (const entry of entries) {
+    // What is skipped is skipped whatever its name: only a name that is uploaded or walked must be one Avala takes.
+    if (entry.name[0] === DOT || !(entry.isFile() || entry.isDirectory())) {
       scan.skipped += 1;
       continue;
     }
+    const name = decode(entry.name);
+    const shown = `${rel ? `${rel}/` : ''}${entry.name.toString('utf8')}`;
+    if (name === undefined) return `${shown} has a name that is not valid UTF-8, which Avala cannot store`;
+    const path = rel ? `${rel}/${name}` : name;
+    const refused = pathProblem(path);
+    if (refused) return `${JSON.stringify(path)} is a path Avala refuses: ${refused}`;
     if (entry.isDirectory()) {
       const problem = walk(join(abs, name), path, found, scan);
       if (problem) return problem;
@@ -93,6 +95,20 @@ function walk(
   }
   return undefined;
 }
+
+const DOT = 0x2e;
+
+/** Why Avala's presign would refuse a path in a dataset: a control character, a backslash, or over S3's key room. */
+function pathProblem(path: string): string | undefined {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this finds.
+  if (/[\u0000-\u001f\u007f]/.test(path)) return 'it holds a control character';
+  if (path.includes('\\')) return 'it holds a backslash';
+  if (Buffer.byteLength(path) > MAX_PATH_BYTES) return `it is over ${MAX_PATH_BYTES} bytes`;
+  return undefined;
+}
+
+/** What an S3 key (1,024 bytes) leaves a path once Avala's prefix of owner and dataset name is before it. */
+const MAX_PATH_BYTES = 900;
 
 function decode(name: Buffer): string | undefined {
   try {
