@@ -13,11 +13,10 @@ import { Readable } from 'node:stream';
 import { type Dispatcher, EnvHttpProxyAgent, request } from 'undici';
 import { type FormFile, multipartForm } from './form.ts';
 import { oneLine, shorten } from './text.ts';
-import { PROXY_VARIABLES } from './transport.ts';
+import { LOOPBACK_HOSTS, PROXY_VARIABLES } from './transport.ts';
 
 /** Storage hosts a presigned target may be on, beside base-url's own host name. */
 const STORAGE_SUFFIXES = ['.amazonaws.com', '.storage.googleapis.com', '.blob.core.windows.net'];
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 /** What of a target's answer is read: S3's XML error is a few hundred bytes. */
 const MAX_ANSWER_BYTES = 64 * 1024;
 
@@ -31,7 +30,7 @@ export function targetProblem(url: string, baseUrl: URL): string | undefined {
   }
   const host = target.hostname.toLowerCase();
   if (target.username || target.password) return 'it carries credentials';
-  if (target.protocol !== 'https:' && !(target.protocol === 'http:' && LOOPBACK.has(host))) {
+  if (target.protocol !== 'https:' && !(target.protocol === 'http:' && LOOPBACK_HOSTS.has(host))) {
     return `it is ${target.protocol.replace(':', '')}, not https`;
   }
   const allowed = host === baseUrl.hostname.toLowerCase() || STORAGE_SUFFIXES.some((suffix) => host.endsWith(suffix));

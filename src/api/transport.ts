@@ -1,5 +1,8 @@
 import type { FetchLike } from './http.ts';
 
+/** The hosts a URL may reach over plain http: this machine's (base-url, and an upload target on it). */
+export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
+
 /** The variables that make requests go through a proxy, as undici's EnvHttpProxyAgent reads them. */
 export const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'] as const;
 

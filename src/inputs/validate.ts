@@ -1,5 +1,5 @@
 /** Generic checks of one input's value; each throws an InputError that names the input. */
-import { PROXY_VARIABLES } from '../api/transport.ts';
+import { LOOPBACK_HOSTS, PROXY_VARIABLES } from '../api/transport.ts';
 import { InputError, show } from './errors.ts';
 
 export function required(value: string, input: string, what: string): string {
@@ -15,8 +15,6 @@ export function parseChoice<const T extends readonly string[]>(input: string, va
   if ((choices as readonly string[]).includes(value)) return value;
   throw new InputError(input, `Invalid ${input} ${show(value)}. Expected one of: ${choices.join(', ')}.`);
 }
-
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 export function parseBaseUrl(input: string, value: string): URL {
   const expected =

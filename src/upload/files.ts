@@ -7,7 +7,7 @@
 import { basename } from 'node:path';
 import type { AvalaClient } from '../api/client.ts';
 import { AvalaError } from '../api/errors.ts';
-import { backoffDelay, MAX_WAIT_MS, parseRetryAfter } from '../api/retry.ts';
+import { decide } from '../api/policy.ts';
 import type { Sent, StorageClient } from '../api/storage.ts';
 import { UploadError } from './errors.ts';
 import type { Progress } from './progress.ts';
@@ -116,8 +116,18 @@ async function sendOne(
 
 /** Milliseconds before the next try, or undefined when there is none: rule 6's policy for an idempotent request. */
 function retryWait(result: Extract<Sent, { ok: false }>, attempt: number, o: SendOptions): number | undefined {
-  if (!result.retryable || attempt >= o.retries) return undefined;
-  const asked = result.status === 429 || result.status === 503 ? parseRetryAfter(result.retryAfter ?? null) : undefined;
-  if (asked !== undefined) return asked > MAX_WAIT_MS ? undefined : asked;
-  return backoffDelay(attempt, o.random);
+  if (!result.retryable) return undefined;
+  // The same policy as Avala's reads: a fresh target makes every attempt a first one, whatever became of the last.
+  const decision = decide({
+    method: 'GET',
+    outcome:
+      result.status === undefined
+        ? { kind: 'network', code: 'ECONNRESET', timedOut: false }
+        : { kind: 'status', status: result.status, retryAfter: result.retryAfter ?? null },
+    attempt,
+    retries: o.retries,
+    unansweredTimeouts: 0,
+    ...(o.random ? { random: o.random } : {}),
+  });
+  return decision.action === 'wait' ? decision.ms : undefined;
 }
