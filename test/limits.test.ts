@@ -22,6 +22,20 @@ describe('timeouts', () => {
     );
   });
 
+  it('a hung server fails a step of several items within the same bound: later items send nothing', async () => {
+    fx.emu.inject({ times: 50, fault: { kind: 'hang' } });
+    const datasets = ['acme/a', 'acme/b', 'acme/c', 'acme/d', 'acme/e', 'acme/f'].join('\n');
+    const r = await run({ template: TEMPLATES.image, dataset: datasets, timeout: '0.5', retries: '1' });
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs['error-code']).toBe('timeout');
+    // The first item's read and its retry time out; the five after it are failed without a request.
+    expect(fx.emu.requests).toHaveLength(2);
+    expect(r.ms).toBeLessThan(1000 + 500 + 3000);
+    const results = JSON.parse(r.outputs.results ?? '[]') as Array<{ error_code: string; error: string }>;
+    expect(results.map((e) => e.error_code)).toEqual(Array(6).fill('timeout'));
+    expect(results[5]?.error).toContain('not sent: the API has answered nothing for 2 timeouts of 0.5 s');
+  });
+
   it('a hung server fails a clone with owner within the same bound, its checks included', async () => {
     fx.emu.inject({ skip: 1, times: 10, fault: { kind: 'hang' } });
     const r = await run({ ...clone, owner: 'acme', timeout: '0.4', retries: '2' });

@@ -55,7 +55,7 @@ describe('one file to one target', () => {
     // Random, and many chunks long: a chunk's buffer reused too soon would change what arrives.
     const bytes = randomBytes(24 * 1024 * 1024 + 123);
     const f = await file('big.bin', bytes);
-    const target = await api().uploads.presign('street', 'sub/big.bin', f.size);
+    const target = await (await api().uploads()).presign('street', 'sub/big.bin', f.size);
     let moved = 0;
     const sent = await storage().post(target.url, target.fields, f, (n) => (moved += n), never);
     expect(sent).toEqual({ ok: true, status: 204 });
@@ -72,7 +72,7 @@ describe('one file to one target', () => {
 
   it('reports a target used already as a 403 not worth retrying, with S3’s code and message', async () => {
     const f = await file('a.jpg', Buffer.from('a'));
-    const target = await api().uploads.presign('street', 'a.jpg', 1);
+    const target = await (await api().uploads()).presign('street', 'a.jpg', 1);
     expect((await storage().post(target.url, target.fields, f, () => undefined, never)).ok).toBe(true);
     const again = await storage().post(target.url, target.fields, f, () => undefined, never);
     expect(again).toMatchObject({ ok: false, status: 403, retryable: false, quota: false });
@@ -97,7 +97,7 @@ describe('one file to one target', () => {
     ];
     for (const [fault, expected] of cases) {
       emu.inject({ path: '/__storage/', fault });
-      const target = await api().uploads.presign('street', 'b.jpg', 1000);
+      const target = await (await api().uploads()).presign('street', 'b.jpg', 1000);
       const sent = await storage().post(target.url, target.fields, f, () => undefined, never);
       expect(sent, fault.kind).toMatchObject({ ok: false, ...expected });
     }
@@ -107,7 +107,7 @@ describe('one file to one target', () => {
   it('gives up a target where no byte moves for timeout, and not one that is slow but moving', async () => {
     const f = await file('c.bin', Buffer.alloc(40 * 1024 * 1024, 1));
     emu.inject({ path: '/__storage/', fault: { kind: 'stall', afterBytes: 1024 } });
-    const target = await api().uploads.presign('street', 'c.bin', f.size);
+    const target = await (await api().uploads()).presign('street', 'c.bin', f.size);
     const started = performance.now();
     const stalled = await storage(300).post(target.url, target.fields, f, () => undefined, never);
     expect(stalled).toMatchObject({ ok: false, retryable: true, detail: 'no byte moved for 0.3 s (timeout)' });
@@ -138,16 +138,16 @@ describe('the dataset made from staged files', () => {
   it('is created once: a 409 is this dataset, read back', async () => {
     const client = api();
     const f = await file('e.jpg', Buffer.from('e'));
-    const target = await client.uploads.presign('night-01', 'e.jpg', 1);
+    const target = await (await client.uploads()).presign('night-01', 'e.jpg', 1);
     await storage().post(target.url, target.fields, f, () => undefined, never);
-    const made = await client.uploads.createDataset({
+    const made = await (await client.uploads()).createDataset({
       name: 'night-01',
       slug: 'night-01',
       dataType: 'image',
       owner: 'acme',
     });
     expect(made).toMatchObject({ slug: 'night-01', status: 'creating', data_type: 'image' });
-    const again = await client.uploads.createDataset({
+    const again = await (await client.uploads()).createDataset({
       name: 'night-01',
       slug: 'night-01',
       dataType: 'image',
@@ -160,10 +160,10 @@ describe('the dataset made from staged files', () => {
   it('whose answer was lost is read before it is sent again, and found', async () => {
     const client = api();
     const f = await file('g.jpg', Buffer.from('g'));
-    const target = await client.uploads.presign('night-02', 'g.jpg', 1);
+    const target = await (await client.uploads()).presign('night-02', 'g.jpg', 1);
     await storage().post(target.url, target.fields, f, () => undefined, never);
     emu.inject({ method: 'POST', path: /manual-upload\/$/, fault: { kind: 'act-then-drop' } });
-    const made = await client.uploads.createDataset({
+    const made = await (await client.uploads()).createDataset({
       name: 'night-02',
       slug: 'night-02',
       dataType: 'image',

@@ -377,6 +377,28 @@ describe('Git LFS (rule 37)', () => {
     expect(dataset('lfs')).toBeDefined();
   });
 
+  it('adds its own Authorization where the checkout kept only another header', async () => {
+    const other = '[http "https://github.com/"]\n\textraheader = X-Request-Source: ci\n';
+    const { calls } = await lfsRun({}, { '.git/config': other });
+    expect(Object.keys(calls[0]?.config ?? {})).toEqual([
+      'lfs.activitytimeout',
+      'http.https://github.com/.extraheader',
+    ]);
+  });
+
+  it("quotes git's failure without the token, in any form, when git echoes its headers", async () => {
+    const { r } = await lfsRun({ GIT_STUB_LFS: 'trace-and-fail' });
+    const basic = Buffer.from(`x-access-token:${RUNNER_TOKEN}`).toString('base64');
+    expect(results(r)[0]?.error).toMatch(/git lfs pull exited 2: .*batch response: Repository or object not found/);
+    expect(r.everything).not.toContain(basic);
+    expect(
+      r.everything
+        .split('\n')
+        .filter((l) => !l.startsWith('::add-mask::'))
+        .join('\n'),
+    ).not.toContain(RUNNER_TOKEN);
+  });
+
   it('fails the directory, naming the file, when a pointer is left; uploads nothing of it', async () => {
     const { r, calls } = await lfsRun({ GIT_STUB_LFS: 'noop' });
     expect(calls).toHaveLength(1);
@@ -490,15 +512,17 @@ describe('a dataset uploaded and not ready in time', () => {
 });
 
 describe('against an API that enforces its rate limit', () => {
-  const limited = useEmulator({ rateLimit: { limit: 10, windowMs: 1000 }, uploads: { readiness: { reads: 1 } } });
+  // A window smaller than the files sent at once (8): each new window lets out its limit, not every waiter.
+  const limited = useEmulator({ rateLimit: { limit: 5, windowMs: 1000 }, uploads: { readiness: { reads: 1 } } });
 
   it("paces an upload's concurrent presigns by what the window has left: no 429", async () => {
     const files: Record<string, string> = {};
-    for (let i = 0; i < 24; i++) files[`datasets/paced/${String(i).padStart(4, '0')}.jpg`] = 'p';
+    for (let i = 0; i < 14; i++) files[`datasets/paced/${String(i).padStart(4, '0')}.jpg`] = 'p';
     const ws = await checkout(files);
     const r = await limited.run(inputs({ mode: 'apply' }), { GITHUB_WORKSPACE: ws });
     expect(r.exitCode, r.stdout).toBe(0);
-    expect(limited.emu.calls('POST', '/file-upload-url/')).toHaveLength(24);
+    expect(limited.emu.calls('POST', '/file-upload-url/')).toHaveLength(14);
+    expect(logLines(r).filter((line) => line.startsWith('Rate limit reached')).length).toBeLessThan(8);
     expect(limited.emu.calls().filter((q) => q.status === 429)).toEqual([]);
   });
 });

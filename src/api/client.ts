@@ -3,7 +3,7 @@ import type { HttpClient, Recovery } from './http.ts';
 import { parseDataset, parsePage, parseProject } from './shapes.ts';
 import type { StorageOptions } from './storage.ts';
 import type { CloneRequest, Dataset, DatasetRef, Page, Project, Transition } from './types.ts';
-import { UploadApi } from './uploads.ts';
+import type { UploadApi } from './uploads.ts';
 
 /** The page size the API uses by default and the list asks for. */
 const PAGE_SIZE = 100;
@@ -28,8 +28,6 @@ export interface ListQuery {
 /** The Avala projects API: knows paths, bodies and shapes, nothing of GitHub. */
 export class AvalaClient {
   readonly #http: HttpClient;
-  /** The upload protocol's Avala requests; its file requests go to a StorageClient, which holds no key. */
-  readonly uploads: UploadApi;
   /** How that StorageClient sends: the same bounds and proxy as Avala's requests, without the key. */
   readonly storage: StorageOptions | undefined;
   /** The upload under way, as a canceled run names it; set by whoever uploads. */
@@ -37,8 +35,16 @@ export class AvalaClient {
 
   constructor(http: HttpClient, storage?: StorageOptions) {
     this.#http = http;
-    this.uploads = new UploadApi(http);
     this.storage = storage;
+  }
+
+  /**
+   * The upload protocol's Avala requests; its file requests go to a StorageClient,
+   * which holds no key. Loaded only by a run that uploads.
+   */
+  async uploads(): Promise<UploadApi> {
+    const { UploadApi } = await import('./uploads.ts');
+    return new UploadApi(this.#http);
   }
 
   /**

@@ -68,6 +68,12 @@ export class HttpClient {
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     if (body !== undefined) this.#o.log.debug?.(`${method} ${path} body: ${body}`);
 
+    // Rule 7: once the API has left (retries + 1) rounds unanswered, the run sends it nothing more.
+    if (this.#unanswered.rounds > this.#o.retries) {
+      const detail = `not sent: the API has answered nothing for ${this.#unanswered.rounds} timeouts of ${this.#o.timeoutMs / 1000} s`;
+      throw new AvalaError({ kind: 'timeout', method, path, detail });
+    }
+    const log = request.quiet ? this.#o.log.debug : this.#o.log.info;
     for (let attempt = 0; ; attempt++) {
       await this.#rateLimit.wait(this.#o.sleep, this.#o.log.info, { method, path });
       const started = performance.now();
@@ -78,7 +84,7 @@ export class HttpClient {
       const retryNote = attempt > 0 ? ` (retry ${attempt} of ${this.#o.retries})` : '';
       const status = 'failure' in result ? result.failure.code : result.status;
       const line = `${method} ${path} → ${status} ${'failure' in result ? 'after' : 'in'} ${ms} ms${retryNote}`;
-      (request.quiet ? this.#o.log.debug : this.#o.log.info)?.(line);
+      log?.(line);
       this.#o.onRequest?.({ method, path, status, ms, attempt });
       const interpreted = this.#interpret(request, path, attempt + 1, result, started);
       if (interpreted.value) return interpreted.value.parsed;
@@ -97,7 +103,7 @@ export class HttpClient {
           : error;
       }
       if (decision.action === 'wait') {
-        if (decision.announce) this.#o.log.info(decision.announce);
+        if (decision.announce) log?.(decision.announce);
         await this.#o.sleep(decision.ms);
         continue;
       }
@@ -158,7 +164,8 @@ export class HttpClient {
   async #recover<T>(request: SendOptions<T>, error: AvalaError, waitMs: number): Promise<{ done: T } | undefined> {
     if (!request.recover) throw error;
     await this.#o.sleep(waitMs);
-    this.#o.log.info(`The outcome of ${request.method} ${error.path} is unknown; checking before trying again`);
+    const log = request.quiet ? this.#o.log.debug : this.#o.log.info;
+    log?.(`The outcome of ${request.method} ${error.path} is unknown; checking before trying again`);
     let recovery: Recovery<T>;
     try {
       recovery = await request.recover();

@@ -16,19 +16,29 @@ export class RateLimit {
   #limit: number | undefined;
   /** The reset already announced in the log: one line per wait, however many requests wait for it. */
   #announced = 0;
+  /** The reset whose window was refilled with the limit: once, however many requests wake at it. */
+  #refilled: number | undefined;
+  #sleptUntil = 0;
   /** When the requests of the last second left: the API allows bursts of 20 a second. */
   #recent: number[] = [];
 
   note(headers: { get(name: string): string | null }): void {
-    const remaining = Number(headers.get('x-ratelimit-remaining') ?? Number.NaN);
-    const reset = Number(headers.get('x-ratelimit-reset')) * 1000;
-    const limit = Number(headers.get('x-ratelimit-limit'));
+    const read = (name: string) => {
+      const value = headers.get(name);
+      return value === null || value.trim() === '' ? Number.NaN : Number(value);
+    };
+    const remaining = read('x-ratelimit-remaining');
+    const reset = read('x-ratelimit-reset') * 1000;
+    const limit = read('x-ratelimit-limit');
     if (Number.isFinite(limit) && limit > 0) this.#limit = limit;
     if (!Number.isFinite(remaining)) return;
-    // An answer to a request sent earlier in this window may report more than is left by now: keep the least.
-    const sameWindow = this.#remaining !== undefined && (!Number.isFinite(reset) || reset === this.#resetAt);
+    const known = Number.isFinite(reset) && reset > 0;
+    // An answer from a window already over (its request left before the reset) says nothing of this one.
+    if (known && reset < this.#resetAt) return;
+    // One sent earlier in this window may report more than is left by now: the least is kept.
+    const sameWindow = this.#remaining !== undefined && (!known || reset === this.#resetAt);
     this.#remaining = sameWindow ? Math.min(this.#remaining as number, remaining) : remaining;
-    if (Number.isFinite(reset) && reset > 0) this.#resetAt = reset;
+    if (known) this.#resetAt = reset;
   }
 
   /** Waits out an exhausted window, if any, and keeps to 20 requests a second; says so in the log. */
@@ -37,9 +47,11 @@ export class RateLimit {
     log: (message: string) => void,
     request: { method: string; path: string },
   ): Promise<void> {
-    while (this.#remaining !== undefined && this.#remaining <= 0 && this.#resetAt > Date.now()) {
+    while (this.#remaining !== undefined && this.#remaining <= 0) {
+      // The window told of is over and its refill spent, and no answer has told the next: a second's pause.
+      if (this.#resetAt <= this.#now() && this.#refilled === this.#resetAt) this.#resetAt = this.#now() + 1000;
       const resetAt = this.#resetAt;
-      const wait = resetAt - Date.now();
+      const wait = resetAt - this.#now();
       if (wait > MAX_WAIT_MS) {
         throw new AvalaError({
           kind: 'rate-limited',
@@ -47,15 +59,27 @@ export class RateLimit {
           detail: `the API's rate limit resets in ${Math.ceil(wait / 1000)} s, later than the ${MAX_WAIT_MS / 1000} s the action waits; not sent`,
         });
       }
-      if (this.#announced !== resetAt)
-        log(`Rate limit reached; waiting ${(wait / 1000).toFixed(1)} s for X-RateLimit-Reset`);
-      this.#announced = resetAt;
-      await sleep(wait);
-      // That window is over (whatever the clock says: a test's sleep is instant): a new one holds the limit.
-      if (this.#resetAt === resetAt) this.#remaining = this.#limit;
+      if (wait > 0) {
+        if (this.#announced !== resetAt)
+          log(`Rate limit reached; waiting ${(wait / 1000).toFixed(1)} s for X-RateLimit-Reset`);
+        this.#announced = resetAt;
+        await sleep(wait);
+        this.#sleptUntil = Math.max(this.#sleptUntil, resetAt);
+      }
+      // A window over holds its limit again, once, whoever wakes first: the others count it down.
+      if (this.#resetAt === resetAt && this.#refilled !== resetAt) {
+        this.#refilled = resetAt;
+        this.#remaining = this.#limit ?? 1;
+      }
     }
-    await this.#burst(sleep);
+    // Taken at once, with no await since the check: requests waiting together must not all find the same room.
     if (this.#remaining !== undefined) this.#remaining -= 1;
+    await this.#burst(sleep);
+  }
+
+  /** The clock, never behind a wait that was slept (a test's sleep is instant). */
+  #now(): number {
+    return Math.max(Date.now(), this.#sleptUntil);
   }
 
   async #burst(sleep: (ms: number) => Promise<void>): Promise<void> {

@@ -59,7 +59,12 @@ export async function uploadDirectory(
     progress.stop();
   }
   const { seconds, said } = progress.stop();
-  const dataset = await api.uploads.createDataset({ name: u.slug, slug: u.slug, dataType: u.dataType, owner: u.owner });
+  const dataset = await (await api.uploads()).createDataset({
+    name: u.slug,
+    slug: u.slug,
+    dataType: u.dataType,
+    owner: u.owner,
+  });
   log(
     `Uploaded ${u.dir} in ${seconds.toFixed(1)} s (${said}): dataset ${u.owner}/${u.slug} is ${dataset.uid}, status ${JSON.stringify(dataset.status ?? null)}.`,
   );

@@ -9,6 +9,7 @@ import type { AvalaClient } from '../api/client.ts';
 import { AvalaError } from '../api/errors.ts';
 import { decide } from '../api/policy.ts';
 import type { Sent, StorageClient } from '../api/storage.ts';
+import type { Target } from '../api/uploads.ts';
 import { UploadError } from './errors.ts';
 import type { Progress } from './progress.ts';
 import type { ScannedFile } from './scan.ts';
@@ -62,9 +63,9 @@ async function sendOne(
   const shown = `${o.dir}/${file.path}`;
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   for (let attempt = 0; !stop.aborted; attempt++) {
-    let target: Awaited<ReturnType<AvalaClient['uploads']['presign']>>;
+    let target: Target;
     try {
-      target = await api.uploads.presign(o.datasetName, file.path, file.size);
+      target = await (await api.uploads()).presign(o.datasetName, file.path, file.size);
     } catch (error) {
       if (!(error instanceof AvalaError) || error.failsEveryItem) throw error;
       if (error.status === 413) throw new UploadError('upload-quota', `${shown}: ${error.message}`);

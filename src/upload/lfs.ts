@@ -31,8 +31,9 @@ export async function pullLfs(workspace: string, dir: string, s: LfsSettings): P
   const config: Array<[string, string]> = [];
   // A stalled LFS server fails the fetch as a stalled target fails a file (the timeout input, not git-lfs's 30 s).
   if (s.timeoutMs) config.push(['lfs.activitytimeout', String(Math.max(1, Math.ceil(s.timeoutMs / 1000)))]);
-  if (s.token && !(kept.code === 0 && kept.stdout.trim())) {
-    config.push([key, `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${s.token}`).toString('base64')}`]);
+  const credential = Buffer.from(`x-access-token:${s.token}`).toString('base64');
+  if (s.token && !(kept.code === 0 && /^\s*authorization\s*:/im.test(kept.stdout))) {
+    config.push([key, `AUTHORIZATION: basic ${credential}`]);
   }
   const n = Number(env.GIT_CONFIG_COUNT ?? 0) || 0;
   for (const [i, [name, value]] of config.entries()) {
@@ -43,9 +44,11 @@ export async function pullLfs(workspace: string, dir: string, s: LfsSettings): P
   const pulled = await git(['lfs', 'pull', `--include=${dir}`], workspace, env);
   if (pulled.code === 0) return undefined;
   if (pulled.spawnError) return pulled.spawnError;
+  // What git says is quoted without the token in any form: a line that names a credential is left out whole.
   const said = pulled.stderr
     .split('\n')
-    .filter((line) => line.trim())
+    .filter((line) => line.trim() && !/authorization|x-access-token/i.test(line))
+    .map((line) => (s.token ? line.split(s.token).join('***').split(credential).join('***') : line))
     .slice(-2)
     .join(' ');
   const hint = /'lfs' is not a git command/.test(pulled.stderr) ? ' (git-lfs is not installed on this runner)' : '';
