@@ -33,7 +33,7 @@ const LAST = 4;
 const phase = (step: Step) => PHASE[step.planned] ?? LAST;
 
 /** How an apply sends: ApplyOptions, and with upload, how directories are uploaded. */
-export type SendSettings = ApplyOptions & { upload?: UploadSettings | undefined; retries?: number };
+type SendSettings = ApplyOptions & { upload?: UploadSettings | undefined; retries?: number };
 
 /** The steps sent in their order; the results in the items' order. */
 export async function applySteps(

@@ -60,22 +60,15 @@ export function ownerProblem(steps: readonly Step[], owner: string, lookups: Loo
   );
 }
 
-export function uploadOf(step: Step): DirUpload {
-  const { item } = step;
-  return {
-    dir: item.input,
-    owner: item.data.auto.owner,
-    slug: item.data.auto.slug,
-    dataType: item.kind?.dataType ?? 'image',
-    scan: step.scan as DirScan,
-  };
-}
-
 export function runUpload(
   step: Step,
   s: UploadSettings & { retries: number },
   api: AvalaClient,
   log: (message: string) => void,
 ): Promise<Dataset> {
-  return uploadDirectory(uploadOf(step), s, api, log);
+  const { item } = step;
+  const { owner, slug } = item.data.auto;
+  // planUploads plans an upload only for a kind with a data type, and gives it its scan.
+  const dataType = item.kind?.dataType as DirUpload['dataType'];
+  return uploadDirectory({ dir: item.input, owner, slug, dataType, scan: step.scan as DirScan }, s, api, log);
 }

@@ -14,7 +14,7 @@ import { closeSync, type Dirent, lstatSync, openSync, readdirSync, readSync } fr
 import { join } from 'node:path';
 
 /** A presigned POST's limit: S3 takes one file of at most 5 GiB. */
-export const MAX_FILE_BYTES = 5 * 1024 ** 3;
+const MAX_FILE_BYTES = 5 * 1024 ** 3;
 /** Git LFS's own bound: a pointer file is smaller than this. */
 const POINTER_MAX = 1024;
 const POINTER_FIRST_LINE = 'version https://git-lfs.github.com/spec/v1';
