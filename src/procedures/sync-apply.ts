@@ -2,9 +2,10 @@
  * Sends a plan's steps (rule 39): the stops first, then the approvals and
  * resumes of existing projects, then the uploads, then the creates (an upload
  * that made its dataset among them), so that what saves money goes first and
- * a slow upload delays no status change. A 413 ends every later upload. A refused key stops the run; a plan or scope the key lacks stops
- * only the later requests of the same call. A plan goes through the same steps
- * and sends nothing.
+ * a slow upload delays no status change. A 413 ends every later upload. A
+ * refused key stops the run; a plan or scope the key lacks stops only the
+ * later requests of the same call. A plan goes through the same steps and
+ * sends nothing.
  */
 import type { AvalaClient } from '../api/client.ts';
 import type { Transition } from '../api/types.ts';

@@ -5,7 +5,8 @@
  */
 import { ActionError } from '../errors.ts';
 import { STARTS, type Step, tally } from './sync-plan.ts';
-import { breakdown, plural, startsOf, stopsOf } from './sync-report.ts';
+import { breakdown, startsOf, stopsOf } from './sync-report.ts';
+import { plural } from './words.ts';
 
 /** The largest cap the inputs accept: advice never names more. */
 const MAX_CAP = 10_000;

@@ -3,11 +3,10 @@ import type { Project } from '../api/types.ts';
 import type { ItemResult, Line, Planned } from './result.ts';
 import { type Step, type Tally, tally } from './sync-plan.ts';
 import { uploadLine, uploadsPhrase } from './upload-text.ts';
+import { plural } from './words.ts';
 
 /** Lines of one kind a plan lists one by one; past this, a count. Stops are always listed whole. */
 const MAX_LINES = 50;
-
-export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** What a breakdown counts: the kinds of step, and creates that approve apart from those that do not. */
 type Counted = 'createApprove' | Planned;

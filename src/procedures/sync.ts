@@ -17,6 +17,7 @@ import { checkTemplates, findOrphans, type Held, readHoldings } from './sync-hol
 import { type ApplyOptions, planStep, type Step, type SyncItem } from './sync-plan.ts';
 import { doneHeadline, lineText, planHeadline, planLines, templateNames } from './sync-report.ts';
 import type { UploadSettings } from './sync-upload.ts';
+import { plural } from './words.ts';
 
 export type { DirItem, Kind, SyncItem } from './sync-plan.ts';
 
@@ -45,7 +46,8 @@ export async function sync(s: SyncOptions, api: AvalaClient, report: Reporter): 
     held = await readHoldings(s, api, report);
   } catch (error) {
     // A failure every item would meet alike (a key refused, another origin) stops the run before any change.
-    return stopped(s, error);
+    if (!stopsTheRun(error)) throw error;
+    return failedEvery(s, error, { alike: false, missingDatasets: [] });
   }
   let planned = s.items.map((item, i) => planStep(item, held.found[i] ?? {}));
   if (s.upload) {
@@ -53,7 +55,7 @@ export async function sync(s: SyncOptions, api: AvalaClient, report: Reporter): 
     const { ownerProblem, planUploads } = await import('./sync-upload.ts');
     planned = planUploads(planned, s.upload);
     const owner = ownerProblem(planned, s.owner, held.lookups);
-    if (owner) return failedAlike(s, owner, missingOf(planned));
+    if (owner) return failedEvery(s, owner, { alike: true, missingDatasets: missingOf(planned) });
   }
   const steps = deferOverMax(planned, s.maxNew, s.dryRun);
   const orphans =
@@ -112,33 +114,25 @@ function missingOf(steps: readonly Step[], items?: readonly ItemResult[]): strin
   return steps.filter((p, i) => p.missing && !items?.[i]?.uploaded).map((p) => p.item.input);
 }
 
-/** A failure every item meets alike before anything is sent (an owner no upload may go to). */
-function failedAlike(s: SyncOptions, error: unknown, missingDatasets: string[]): ProcedureResult {
-  const items: ItemResult[] = s.items.map((item) => ({
-    input: item.input,
-    datasetUid: null,
-    error,
-    ...(s.dryRun ? { planned: 'failed' as const } : {}),
-  }));
-  const summary = `${items.length} dataset${items.length === 1 ? '' : 's'}: nothing uploaded, created or changed, since ${describeFailure(error).code} fails every one.`;
-  return { summary, items, projects: [], created: false, changed: false, missingDatasets };
-}
-
-/** The run stopped while reading: the first item fails, the others are not tried. */
-function stopped(s: SyncOptions, error: unknown): ProcedureResult {
-  if (!stopsTheRun(error)) throw error;
+/**
+ * A failure that fails every item before anything is sent: a key refused while
+ * reading (the first item's, the rest not tried), or an owner no upload may go
+ * to (every item's alike).
+ */
+function failedEvery(
+  s: SyncOptions,
+  error: unknown,
+  o: { alike: boolean; missingDatasets: string[] },
+): ProcedureResult {
   const items: ItemResult[] = s.items.map((item, i) => ({
     input: item.input,
     datasetUid: null,
-    error: i === 0 ? error : notTried(error),
+    error: o.alike || i === 0 ? error : notTried(error),
     ...(s.dryRun ? { planned: 'failed' as const } : {}),
   }));
-  return {
-    summary: `${items.length} dataset${items.length === 1 ? '' : 's'}: stopped before any change, since ${describeFailure(error).code} would fail every one.`,
-    items,
-    projects: [],
-    created: false,
-    changed: false,
-    missingDatasets: [],
-  };
+  const { code } = describeFailure(error);
+  const summary = o.alike
+    ? `${plural(items.length, 'dataset')}: nothing uploaded, created or changed, since ${code} fails every one.`
+    : `${plural(items.length, 'dataset')}: stopped before any change, since ${code} would fail every one.`;
+  return { summary, items, projects: [], created: false, changed: false, missingDatasets: o.missingDatasets };
 }

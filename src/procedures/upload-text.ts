@@ -5,28 +5,13 @@
 import type { DirScan } from '../upload/scan.ts';
 import type { Line } from './result.ts';
 import type { Step } from './sync-plan.ts';
-
-export function count(n: number, one: string): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : `${one}s`}`;
-}
-
-/** Bytes as a person reads them, in powers of 1,000 as storage is sold: `2.1 GB`. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return unit === 0 ? `${Math.round(value)} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
+import { formatBytes, plural } from './words.ts';
 
 /** `1,204 files, 2.1 GB; 3 skipped; 2 Git LFS files`: what a plan says of a directory to upload. */
 export function scanText(scan: DirScan): string {
   const skipped = scan.skipped > 0 ? `; ${scan.skipped} skipped: hidden or symbolic links` : '';
-  const lfs = scan.pointers > 0 ? `; ${count(scan.pointers, 'Git LFS file')}, fetched first` : '';
-  return `${count(scan.files.length, 'file')}, ${formatBytes(scan.bytes)}${skipped}${lfs}`;
+  const lfs = scan.pointers > 0 ? `; ${plural(scan.pointers, 'Git LFS file')}, fetched first` : '';
+  return `${plural(scan.files.length, 'file')}, ${formatBytes(scan.bytes)}${skipped}${lfs}`;
 }
 
 /** The first sentence's `Would upload 3 datasets (1,204 files, 2.1 GB), ` part; '' when none. */
@@ -35,7 +20,7 @@ export function uploadsPhrase(steps: readonly Step[], verb = 'Would upload'): st
   if (uploads.length === 0) return '';
   const files = uploads.reduce((n, step) => n + (step.scan?.files.length ?? 0), 0);
   const bytes = uploads.reduce((n, step) => n + (step.scan?.bytes ?? 0), 0);
-  return `${verb} ${uploads.length === 1 ? '1 dataset' : `${uploads.length} datasets`} (${count(files, 'file')}, ${formatBytes(bytes)})`;
+  return `${verb} ${uploads.length === 1 ? '1 dataset' : `${uploads.length} datasets`} (${plural(files, 'file')}, ${formatBytes(bytes)})`;
 }
 
 /** A plan line for a directory to upload. */

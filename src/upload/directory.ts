@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { AvalaClient } from '../api/client.ts';
 import { StorageClient } from '../api/storage.ts';
 import type { Dataset } from '../api/types.ts';
-import { count, formatBytes } from '../procedures/upload-text.ts';
+import { formatBytes, plural } from '../procedures/words.ts';
 import { UploadError } from './errors.ts';
 import { sendFiles } from './files.ts';
 import { type LfsSettings, pullLfs } from './lfs.ts';
@@ -45,6 +45,7 @@ export async function uploadDirectory(
     `as dataset ${u.owner}/${u.slug} (${u.dataType}), ${Math.min(s.workers, scan.files.length)} at a time`,
   );
   api.uploading = () => progress.describe();
+  let ended: ReturnType<Progress['stop']>;
   try {
     await sendFiles(
       scan.files,
@@ -56,9 +57,9 @@ export async function uploadDirectory(
   } finally {
     api.uploading = undefined;
     // A failed directory's progress lines end with it, not in the next directory's group.
-    progress.stop();
+    ended = progress.stop();
   }
-  const { seconds, said } = progress.stop();
+  const { seconds, said } = ended;
   const dataset = await (await api.uploads()).createDataset({
     name: u.slug,
     slug: u.slug,
@@ -74,7 +75,7 @@ export async function uploadDirectory(
 /** Fetches the directory's Git LFS files, then reads it again: what is uploaded is what the fetch left. */
 async function fetchLfs(u: DirUpload, s: UploadSettings, timeoutMs: number): Promise<DirScan> {
   const first = u.scan.files.find((file) => file.pointer);
-  const pointers = count(u.scan.pointers, 'Git LFS file');
+  const pointers = plural(u.scan.pointers, 'Git LFS file');
   const failed = await pullLfs(s.workspace, u.dir, { ...s.lfs, timeoutMs });
   if (failed) {
     throw new UploadError(
@@ -88,7 +89,7 @@ async function fetchLfs(u: DirUpload, s: UploadSettings, timeoutMs: number): Pro
   if (left) {
     throw new UploadError(
       'upload-failed',
-      `${u.dir}/${left.path} is still a Git LFS pointer after git lfs pull (${count(again.pointers, 'pointer')} left, of ${formatBytes(again.bytes)}): its object is not on the server, or Git LFS does not track it. Nothing of ${u.dir} was uploaded.`,
+      `${u.dir}/${left.path} is still a Git LFS pointer after git lfs pull (${plural(again.pointers, 'pointer')} left, of ${formatBytes(again.bytes)}): its object is not on the server, or Git LFS does not track it. Nothing of ${u.dir} was uploaded.`,
     );
   }
   return again;

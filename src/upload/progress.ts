@@ -3,7 +3,7 @@
  * starts, a progress line at most every 10 s, a line when it ends; never one
  * per file but a failed one.
  */
-import { count, formatBytes } from '../procedures/upload-text.ts';
+import { formatBytes, plural } from '../procedures/words.ts';
 
 const EVERY_MS = 10_000;
 
@@ -27,7 +27,7 @@ export class Progress {
   }
 
   start(what: string): void {
-    this.#log(`Uploading ${this.#dir}: ${count(this.#files, 'file')}, ${formatBytes(this.#bytes)}, ${what}.`);
+    this.#log(`Uploading ${this.#dir}: ${plural(this.#files, 'file')}, ${formatBytes(this.#bytes)}, ${what}.`);
     // unref: a timer must never keep a finished run alive.
     this.#timer = setInterval(() => this.#log(`${this.#dir}: ${this.#done()}.`), EVERY_MS).unref();
   }
@@ -48,6 +48,6 @@ export class Progress {
   #done(): string {
     const seconds = (performance.now() - this.#started) / 1000;
     const rate = seconds > 0 ? `, ${formatBytes(this.bytesSent / seconds)}/s` : '';
-    return `${this.filesDone} of ${count(this.#files, 'file')} and ${formatBytes(this.bytesSent)} of ${formatBytes(this.#bytes)} sent${rate}`;
+    return `${this.filesDone} of ${plural(this.#files, 'file')} and ${formatBytes(this.bytesSent)} of ${formatBytes(this.#bytes)} sent${rate}`;
   }
 }

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { guessType, multipartForm } from '../../src/api/form.ts';
 import { targetProblem } from '../../src/api/storage.ts';
 import { parseTarget } from '../../src/api/uploads.ts';
-import { formatBytes, scanText } from '../../src/procedures/upload-text.ts';
+import { scanText } from '../../src/procedures/upload-text.ts';
+import { formatBytes } from '../../src/procedures/words.ts';
 import { Progress } from '../../src/upload/progress.ts';
 import { pointerSize, scanDirectory } from '../../src/upload/scan.ts';
 
